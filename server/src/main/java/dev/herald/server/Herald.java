@@ -1,0 +1,155 @@
+package dev.herald.server;
+
+import dev.herald.server.config.HeraldConfig;
+import dev.herald.server.dns.DnsVerifier;
+import dev.herald.server.dns.DomainDnsRecords;
+import dev.herald.server.http.HttpApiServer;
+import dev.herald.server.http.Router;
+import dev.herald.server.http.routes.DomainRoutes;
+import dev.herald.server.http.routes.KeyRoutes;
+import dev.herald.server.http.routes.MailboxRoutes;
+import dev.herald.server.http.routes.PolicyRoutes;
+import dev.herald.server.http.routes.TenantRoutes;
+import dev.herald.server.http.routes.WorkspaceRoutes;
+import dev.herald.server.provisioning.ApiKeyService;
+import dev.herald.server.provisioning.DomainService;
+import dev.herald.server.provisioning.Lookups;
+import dev.herald.server.provisioning.MailboxService;
+import dev.herald.server.provisioning.PolicyService;
+import dev.herald.server.provisioning.TenantService;
+import dev.herald.server.provisioning.WorkspaceService;
+import dev.herald.storage.DataDirectory;
+import dev.herald.storage.Database;
+import dev.herald.storage.Secrets;
+import dev.herald.storage.model.NewApiKey;
+import dev.herald.storage.model.Scope;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Herald: the one place where storage, policy and the listeners are wired together with
+ * plain constructors. {@link #close()} stops listeners first, then background work, then the database.
+ */
+public final class Herald implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Herald.class);
+
+    private final HeraldConfig config;
+    private final DataDirectory dataDir;
+    private final Database database;
+    private final HttpApiServer http;
+    private final ScheduledExecutorService background;
+
+    private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
+                   ScheduledExecutorService background) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.database = database;
+        this.http = http;
+        this.background = background;
+    }
+
+    public static Herald start(HeraldConfig config) {
+        var clock = Clock.systemUTC();
+        var dataDir = DataDirectory.open(config.dataDir());
+        var database = Database.open(dataDir);
+        try {
+            var stores = database.stores();
+            ensureAdminKey(dataDir, database);
+
+            var lookups = new Lookups(stores, clock);
+            var keys = new ApiKeyService(stores, lookups, clock);
+            var tenants = new TenantService(stores, lookups);
+            var workspaces = new WorkspaceService(stores, lookups);
+            var policies = new PolicyService(stores, lookups);
+            var dnsRecords = new DomainDnsRecords(config.hostname(), config.dnsSpf(), config.dnsDmarc(), config.dnsRecordTtl());
+            var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()));
+            var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl());
+
+            var router = new Router();
+            TenantRoutes.register(router, tenants);
+            WorkspaceRoutes.register(router, workspaces, policies);
+            DomainRoutes.register(router, domains);
+            MailboxRoutes.register(router, mailboxes, config.hostname());
+            KeyRoutes.register(router, keys, stores);
+            PolicyRoutes.register(router, policies);
+
+            var background = Executors.newSingleThreadScheduledExecutor(r -> {
+                var t = new Thread(r, "herald-background");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.mailboxReaperInterval().toMillis();
+            background.scheduleWithFixedDelay(() -> reap(mailboxes), every, every, TimeUnit.MILLISECONDS);
+
+            var http = new HttpApiServer(config.bindAddress(), config.httpPort(), config.httpMaxBody(), config.httpWorkers(),
+                    config.httpIdleTimeout(), router, keys);
+            log.info("Herald started: data {}, HTTP API on {}:{}", dataDir.root(), config.bindAddress(), http.port());
+            return new Herald(config, dataDir, database, http, background);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * On first start (no admin key yet) creates one and writes it to {@code admin.key} (0600):
+     * the operator's way in, and what the CLI reads when it runs next to the data directory.
+     */
+    private static void ensureAdminKey(DataDirectory dataDir, Database database) {
+        var keys = database.stores().apiKeys();
+        if (keys.hasActiveAdminKey()) {
+            if (dataDir.readSecret(dataDir.adminKeyFile()).isEmpty()) {
+                log.warn("{} is missing; the admin key is not recoverable from the database (it holds only a hash)",
+                        dataDir.adminKeyFile());
+            }
+            return;
+        }
+        var secret = Secrets.newApiKey();
+        keys.create(new NewApiKey(secret.substring(0, Secrets.API_KEY_PREFIX.length() + 8), Secrets.sha256Hex(secret),
+                "bootstrap admin key", Scope.ADMIN, Optional.empty(), Optional.empty()));
+        dataDir.writeSecret(dataDir.adminKeyFile(), secret + "\n");
+        log.info("created the admin API key in {}", dataDir.adminKeyFile());
+    }
+
+    private static void reap(MailboxService mailboxes) {
+        try {
+            var gone = mailboxes.reapExpired();
+            if (!gone.isEmpty()) {
+                log.info("deleted {} expired mailbox(es): {}", gone.size(), gone);
+            }
+        } catch (RuntimeException e) {
+            log.error("deleting expired mailboxes failed; will retry", e);
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    public Path adminKeyFile() {
+        return dataDir.adminKeyFile();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        background.shutdownNow();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+        log.info("Herald stopped");
+    }
+}

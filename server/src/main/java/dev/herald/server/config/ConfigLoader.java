@@ -1,0 +1,160 @@
+package dev.herald.server.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads the configuration: built-in defaults (the documented {@code conf/herald.conf}, bundled in
+ * the jar), then a config file, then overrides from the environment and command line. Every key
+ * must be one the defaults know, so a typo is an error rather than a silently ignored setting.
+ */
+public final class ConfigLoader {
+    private static final String BUNDLED = "herald.conf";
+
+    private ConfigLoader() {
+    }
+
+    /** The built-in defaults, for tests and for {@code serve} without a config file. */
+    public static Map<String, String> defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled " + BUNDLED + " is missing from the jar");
+            }
+            return read(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled " + BUNDLED, e);
+        }
+    }
+
+    /**
+     * @param file      a config file, if one is given or found
+     * @param overrides settings from the environment and command line, applied last
+     */
+    public static HeraldConfig load(Optional<Path> file, Map<String, String> overrides) {
+        var values = new LinkedHashMap<>(defaults());
+        if (file.isPresent()) {
+            var path = file.get();
+            if (!Files.isRegularFile(path)) {
+                throw new ConfigException("config file " + path + " does not exist");
+            }
+            try (var reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                merge(values, read(reader), path.toString());
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + path + ": " + e.getMessage());
+            }
+        }
+        merge(values, overrides, "the command line");
+        return build(values);
+    }
+
+    private static Map<String, String> read(Reader reader) throws IOException {
+        var props = new Properties();
+        props.load(reader);
+        var out = new LinkedHashMap<String, String>();
+        props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k).trim()));
+        return out;
+    }
+
+    private static void merge(Map<String, String> values, Map<String, String> more, String where) {
+        var unknown = new TreeSet<String>();
+        more.forEach((k, v) -> {
+            if (!values.containsKey(k)) {
+                unknown.add(k);
+            } else {
+                values.put(k, v);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown setting " + String.join(", ", unknown) + " in " + where
+                    + " (every setting is listed in conf/herald.conf)");
+        }
+    }
+
+    private static HeraldConfig build(Map<String, String> v) {
+        var hostname = v.get("server.hostname");
+        return new HeraldConfig(
+                hostname.isEmpty() ? localHostname() : hostname,
+                nonEmpty(v, "bind.address"),
+                Path.of(nonEmpty(v, "data.dir")),
+                port(v, "http.port"),
+                (int) typed(v, "http.max_body", Units::bytes, 1024, 64L * 1024 * 1024),
+                (int) typed(v, "http.workers", Long::parseLong, 1, 256),
+                duration(v, "http.idle_timeout"),
+                nonEmpty(v, "dns.resolver"),
+                duration(v, "dns.timeout"),
+                (int) typed(v, "dns.record_ttl", Long::parseLong, 60, 604_800),
+                startsWith(v, "dns.spf", "v=spf1"),
+                startsWith(v, "dns.dmarc", "v=DMARC1"),
+                duration(v, "mailbox.reaper_interval"),
+                duration(v, "mailbox.max_ttl"));
+    }
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String nonEmpty(Map<String, String> v, String key) {
+        var value = v.get(key);
+        if (value.isEmpty()) {
+            throw new ConfigException("setting " + key + " must not be empty");
+        }
+        return value;
+    }
+
+    private static String startsWith(Map<String, String> v, String key, String prefix) {
+        var value = nonEmpty(v, key);
+        if (!value.startsWith(prefix)) {
+            throw new ConfigException("setting " + key + " must start with " + prefix + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static int port(Map<String, String> v, String key) {
+        return (int) typed(v, key, Long::parseLong, 0, 65_535);
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        try {
+            var d = Units.duration(v.get(key));
+            if (d.isNegative() || d.isZero()) {
+                throw new ConfigException("setting " + key + " must be positive, got '" + v.get(key) + "'");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting " + key + ": " + e.getMessage());
+        }
+    }
+
+    private static long typed(Map<String, String> v, String key, Function<String, Long> parse, long min, long max) {
+        var raw = v.get(key);
+        long n;
+        try {
+            n = parse.apply(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting " + key + ": '" + raw + "' is not a valid value"
+                    + (e.getMessage() != null && e.getMessage().startsWith("'") ? " (" + e.getMessage() + ")" : ""));
+        }
+        if (n < min || n > max) {
+            throw new ConfigException("setting " + key + " must be between " + min + " and " + max + ", got '" + raw + "'");
+        }
+        return n;
+    }
+}

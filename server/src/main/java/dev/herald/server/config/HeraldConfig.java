@@ -1,0 +1,25 @@
+package dev.herald.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's settings, typed. Each field is one key of {@code conf/herald.conf}, where it is
+ * documented; {@link ConfigLoader} builds this from that file and command-line overrides.
+ */
+public record HeraldConfig(
+        String hostname,
+        String bindAddress,
+        Path dataDir,
+        int httpPort,
+        int httpMaxBody,
+        int httpWorkers,
+        Duration httpIdleTimeout,
+        String dnsResolver,
+        Duration dnsTimeout,
+        int dnsRecordTtl,
+        String dnsSpf,
+        String dnsDmarc,
+        Duration mailboxReaperInterval,
+        Duration mailboxMaxTtl) {
+}

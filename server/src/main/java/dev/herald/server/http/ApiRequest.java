@@ -1,0 +1,46 @@
+package dev.herald.server.http;
+
+import dev.herald.server.provisioning.Caller;
+import dev.herald.server.provisioning.ProvisioningException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One authenticated API request, decoded: path parameters, query parameters and the JSON body. */
+public record ApiRequest(String method, String path, Map<String, String> params, Map<String, List<String>> query,
+                         Body body, Caller caller) {
+
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    public Optional<String> query(String name) {
+        var values = query.get(name);
+        return values == null || values.isEmpty() || values.get(0).isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    public boolean flag(String name) {
+        return query(name).map(v -> {
+            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes":
+                    return true;
+                case "false", "0", "no":
+                    return false;
+                default:
+                    throw ProvisioningException.invalid("query parameter " + name + " must be true or false, got '" + v + "'");
+            }
+        }).orElse(false);
+    }
+
+    public int intQuery(String name, int fallback) {
+        var v = query(name);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.get());
+        } catch (NumberFormatException e) {
+            throw ProvisioningException.invalid("query parameter " + name + " must be a whole number, got '" + v.get() + "'");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.herald.server.http;
+
+import dev.herald.server.provisioning.ApiKeyService;
+import dev.herald.server.provisioning.Caller;
+import dev.herald.server.provisioning.Problem;
+import dev.herald.server.provisioning.ProvisioningException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP connection of the API. Requests are decoded on the event loop and run on the worker
+ * pool (they touch the database); a connection's requests run one after another, so pipelined
+ * requests get their responses in order.
+ */
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+
+    private final Router router;
+    private final ApiKeyService keys;
+    private final Executor workers;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    HttpApiHandler(Router router, ApiKeyService keys, Executor workers) {
+        this.router = router;
+        this.keys = keys;
+        this.workers = workers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            var cause = req.decoderResult().cause();
+            var problem = cause instanceof TooLongFrameException ? Problem.TOO_LARGE : Problem.INVALID;
+            write(ctx, false, error(problem.httpStatus(), problem.code(), "malformed HTTP request: " + cause.getMessage()));
+            return;
+        }
+        // Copy what the worker needs; the request's buffer is released when this method returns.
+        var method = req.method().name();
+        var uri = req.uri();
+        var auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        var body = ByteBufUtil.getBytes(req.content());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        tail = tail.thenRunAsync(() -> write(ctx, keepAlive, handle(method, uri, auth, body)), workers);
+    }
+
+    private FullHttpResponse handle(String method, String uri, String auth, byte[] body) {
+        var decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
+        var path = decoder.path();
+        try {
+            if (path.equals("/healthz")) {
+                return json(200, Map.of("status", "ok"));
+            }
+            var match = router.match(method, path);
+            if (match.handler().isEmpty()) {
+                if (match.allowed().isEmpty()) {
+                    return error(404, "not_found", "no such endpoint: " + path);
+                }
+                var resp = error(405, "method_not_allowed", method + " is not allowed on " + path + "; allowed: "
+                        + String.join(", ", match.allowed()));
+                resp.headers().set(HttpHeaderNames.ALLOW, String.join(", ", match.allowed()));
+                return resp;
+            }
+            var caller = authenticate(auth);
+            var request = new ApiRequest(method, path, match.params(), decoder.parameters(), Json.parseBody(body), caller);
+            var response = match.handler().get().handle(request);
+            return response.body() == null ? empty(response.status()) : json(response.status(), response.body());
+        } catch (ProvisioningException e) {
+            var resp = error(e.problem().httpStatus(), e.problem().code(), e.getMessage());
+            if (e.problem() == Problem.UNAUTHORIZED) {
+                resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"herald\"");
+            }
+            return resp;
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", method, path, e);
+            return error(500, "internal", "internal error while handling " + method + " " + path + " (see the server log)");
+        }
+    }
+
+    private Caller authenticate(String header) {
+        if (header == null || header.isBlank()) {
+            throw new ProvisioningException(Problem.UNAUTHORIZED, "missing API key: send the header Authorization: Bearer <key>");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            throw new ProvisioningException(Problem.UNAUTHORIZED, "the Authorization header must be: Bearer <key>");
+        }
+        return keys.authenticate(header.substring(7).trim());
+    }
+
+    static FullHttpResponse json(int status, Object body) {
+        var bytes = Json.write(body);
+        var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return resp;
+    }
+
+    static FullHttpResponse error(int status, String code, String message) {
+        var err = new LinkedHashMap<String, Object>();
+        err.put("status", status);
+        err.put("code", code);
+        err.put("message", message);
+        return json(status, Map.of("error", err));
+    }
+
+    private static FullHttpResponse empty(int status) {
+        var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return resp;
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse resp) {
+        if (keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(resp);
+        } else {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection from {} failed", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.herald.server.provisioning;
+
+import dev.herald.storage.DuplicateException;
+import dev.herald.storage.Stores;
+import dev.herald.storage.model.Tenant;
+import dev.herald.storage.model.TenantCounts;
+import java.util.List;
+
+public final class TenantService {
+    public record TenantDetail(Tenant tenant, TenantCounts counts, List<String> workspaces) {
+    }
+
+    private final Stores stores;
+    private final Lookups lookups;
+
+    public TenantService(Stores stores, Lookups lookups) {
+        this.stores = stores;
+        this.lookups = lookups;
+    }
+
+    public Tenant create(Caller caller, String rawName) {
+        caller.requireAdmin("creating a tenant");
+        var name = Names.slug("tenant", rawName);
+        try {
+            return stores.tenants().create(name);
+        } catch (DuplicateException e) {
+            throw ProvisioningException.conflict("tenant '" + name + "' already exists");
+        }
+    }
+
+    public List<Tenant> list(Caller caller) {
+        caller.requireTenantOrAdmin("listing tenants");
+        return stores.tenants().list().stream().filter(t -> caller.manages(t.id())).toList();
+    }
+
+    public TenantDetail show(Caller caller, String name) {
+        var tenant = lookups.tenant(caller, name);
+        var workspaces = stores.workspaces().list(tenant.id()).stream().map(w -> w.name()).toList();
+        return new TenantDetail(tenant, stores.tenants().counts(tenant.id()), workspaces);
+    }
+
+    /** Deletes a tenant; one that still owns domains or mailboxes only with {@code force}. */
+    public void delete(Caller caller, String name, boolean force) {
+        caller.requireAdmin("deleting a tenant");
+        var tenant = lookups.tenant(caller, name);
+        var counts = stores.tenants().counts(tenant.id());
+        if (!force && (counts.domains() > 0 || counts.mailboxes() > 0)) {
+            throw ProvisioningException.conflict("tenant '" + tenant.name() + "' still owns " + counts.domains()
+                    + " domain(s) and " + counts.mailboxes() + " mailbox(es); delete with force to remove them all");
+        }
+        stores.tenants().delete(tenant.id());
+    }
+}

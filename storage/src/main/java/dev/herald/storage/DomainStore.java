@@ -1,0 +1,32 @@
+package dev.herald.storage;
+
+import dev.herald.storage.model.DkimKey;
+import dev.herald.storage.model.Domain;
+import dev.herald.storage.model.NewDkimKey;
+import java.util.List;
+import java.util.Optional;
+
+public interface DomainStore {
+    /** Creates the domain with its DKIM keys in one transaction. @throws DuplicateException when hosted already */
+    Domain create(long tenantId, String name, List<NewDkimKey> keys);
+
+    Optional<Domain> byName(String name);
+
+    Optional<Domain> byId(long id);
+
+    /** Every domain, or one tenant's, in name order. */
+    List<Domain> list(Optional<Long> tenantId);
+
+    /** The domain's DKIM keys in selector order. */
+    List<DkimKey> dkimKeys(long domainId);
+
+    /** Makes {@code selector} the only active one. @return false when the domain has no such selector */
+    boolean activateSelector(long domainId, String selector);
+
+    /** Replaces the key pair of a selector that is not active (after a rotation, to retire the old key). */
+    boolean replaceKey(long domainId, String selector, byte[] privateKey, byte[] publicKey);
+
+    long mailboxCount(long domainId);
+
+    boolean delete(long domainId);
+}

@@ -1,0 +1,6 @@
+package dev.herald.storage;
+
+/** Every store of the provisioning state, as one value to hand to the server's services. */
+public record Stores(TenantStore tenants, WorkspaceStore workspaces, DomainStore domains, MailboxStore mailboxes,
+                     ApiKeyStore apiKeys, PolicyStore policies) {
+}
