@@ -28,6 +28,14 @@ final class ApiClient {
         this.apiKey = apiKey;
     }
 
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    String apiKey() {
+        return apiKey;
+    }
+
     JsonNode get(String path) {
         return send("GET", path, null);
     }

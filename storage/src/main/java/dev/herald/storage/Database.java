@@ -31,7 +31,7 @@ public final class Database implements AutoCloseable {
     public static Database open(DataDirectory dir) {
         // WRITE_DELAY=0: a commit reaches the file before the API answers, so an acknowledged
         // provisioning call survives the process being killed the next instant.
-        var url = "jdbc:h2:file:" + dir.databaseBase() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        var url = "jdbc:h2:file:" + dir.databaseBase() + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
         var pool = JdbcConnectionPool.create(url, "herald", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {

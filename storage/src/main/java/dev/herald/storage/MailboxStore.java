@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Optional;
 
 public interface MailboxStore {
-    /** @throws DuplicateException when the address exists */
-    Mailbox create(NewMailbox mailbox);
+    /**
+     * Inserts an active mailbox. Returns only its id: the caller already holds everything else,
+     * and provisioning thousands of mailboxes a second should not re-read each one.
+     * @throws DuplicateException when the address exists
+     */
+    long create(NewMailbox mailbox, Instant createdAt);
 
     Optional<Mailbox> byAddress(String address);
 

@@ -92,7 +92,7 @@ public final class ConfigLoader {
                 Path.of(nonEmpty(v, "data.dir")),
                 port(v, "http.port"),
                 (int) typed(v, "http.max_body", Units::bytes, 1024, 64L * 1024 * 1024),
-                (int) typed(v, "http.workers", Long::parseLong, 1, 256),
+                workers((int) typed(v, "http.workers", Long::parseLong, 0, 256)),
                 duration(v, "http.idle_timeout"),
                 nonEmpty(v, "dns.resolver"),
                 duration(v, "dns.timeout"),
@@ -101,6 +101,10 @@ public final class ConfigLoader {
                 startsWith(v, "dns.dmarc", "v=DMARC1"),
                 duration(v, "mailbox.reaper_interval"),
                 duration(v, "mailbox.max_ttl"));
+    }
+
+    private static int workers(int configured) {
+        return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
     }
 
     private static String localHostname() {

@@ -57,17 +57,20 @@ public final class MailboxService {
             throw ProvisioningException.invalid("display name is longer than 200 characters");
         }
         var row = new NewMailbox(tenant.id(), workspace.id(), domain.id(), address, displayName.orElse(null), hash, expiresAt);
+        var now = clock.instant();
+        long id;
         try {
-            return new Created(stores.mailboxes().create(row), generated);
+            id = stores.mailboxes().create(row, now);
         } catch (DuplicateException e) {
             // An ephemeral mailbox that expired but was not reaped yet frees its address at once.
-            var existing = stores.mailboxes().byAddress(address);
-            if (existing.isPresent() && existing.get().expiredAt(clock.instant())) {
-                stores.mailboxes().delete(existing.get().id());
-                return new Created(stores.mailboxes().create(row), generated);
-            }
-            throw ProvisioningException.conflict("mailbox '" + address + "' already exists");
+            var existing = stores.mailboxes().byAddress(address).filter(m -> m.expiredAt(now))
+                    .orElseThrow(() -> ProvisioningException.conflict("mailbox '" + address + "' already exists"));
+            stores.mailboxes().delete(existing.id());
+            id = stores.mailboxes().create(row, now);
         }
+        var mailbox = new Mailbox(id, tenant.id(), tenant.name(), workspace.id(), workspace.name(), domain.id(), address,
+                row.displayName(), hash, Status.ACTIVE, expiresAt, now);
+        return new Created(mailbox, generated);
     }
 
     private Instant expiry(String ttl) {

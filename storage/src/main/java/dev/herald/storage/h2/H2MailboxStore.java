@@ -23,12 +23,11 @@ public final class H2MailboxStore implements MailboxStore {
     }
 
     @Override
-    public Mailbox create(NewMailbox m) {
-        long id = jdbc.insert("INSERT INTO mailboxes(tenant_id, workspace_id, domain_id, address, display_name, "
+    public long create(NewMailbox m, Instant createdAt) {
+        return jdbc.insert("INSERT INTO mailboxes(tenant_id, workspace_id, domain_id, address, display_name, "
                         + "password_hash, status, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.tenantId(), m.workspaceId(), m.domainId(), m.address(), m.displayName(), m.passwordHash(),
-                Status.ACTIVE, m.expiresAt(), Instant.now());
-        return byId(id).orElseThrow();
+                Status.ACTIVE, m.expiresAt(), createdAt);
     }
 
     @Override

@@ -1,0 +1,116 @@
+package dev.herald.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Load generators an operator can point at their own deployment. */
+@Command(name = "bench", description = "Measure a running Herald.", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Provision.class})
+final class BenchCommand {
+
+    @Command(name = "provision", mixinStandardHelpOptions = true,
+            description = "Create a tenant and a domain, then N mailboxes through the HTTP API with C requests in flight; "
+                    + "print mailboxes/s and latency percentiles.")
+    static final class Provision extends ClientCommand {
+        @Option(names = "--mailboxes", defaultValue = "10000", description = "how many (default: ${DEFAULT-VALUE})")
+        int count;
+
+        @Option(names = "--concurrency", defaultValue = "16", description = "connections, each with one request in flight (default: ${DEFAULT-VALUE})")
+        int concurrency;
+
+        @Option(names = "--max-seconds", defaultValue = "300", description = "stop issuing requests after this long (default: ${DEFAULT-VALUE})")
+        int maxSeconds;
+
+        @Override
+        void run(ApiClient api, Output out) {
+            var run = Long.toString(System.currentTimeMillis(), 36);
+            var tenant = "bench-" + run;
+            var domain = "bench-" + run + ".test";
+            api.post("/v1/tenants", Map.of("name", tenant));
+            api.post("/v1/domains", Map.of("name", domain, "tenant", tenant));
+
+            // One persistent connection per worker thread; each takes the next mailbox number
+            // until all are issued or the time is up.
+            var base = URI.create(api.baseUrl());
+            var latencies = new long[count];
+            var next = new AtomicInteger();
+            var failures = new AtomicInteger();
+            var firstError = new AtomicReference<String>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos();
+            long start = System.nanoTime();
+            var workers = new ArrayList<Thread>();
+            for (int w = 0; w < concurrency; w++) {
+                var t = new Thread(() -> {
+                    try (var http = new KeepAliveHttpClient(base, api.apiKey())) {
+                        for (int i = next.getAndIncrement(); i < count && System.nanoTime() < deadline; i = next.getAndIncrement()) {
+                            long t0 = System.nanoTime();
+                            var resp = http.post("/v1/mailboxes", "{\"address\":\"agent" + i + "@" + domain + "\"}");
+                            latencies[i] = System.nanoTime() - t0;
+                            if (resp.status() != 201) {
+                                failures.incrementAndGet();
+                                firstError.compareAndSet(null, resp.status() + " " + resp.body());
+                            }
+                        }
+                    } catch (IOException e) {
+                        failures.incrementAndGet();
+                        firstError.compareAndSet(null, e.toString());
+                    }
+                }, "bench-" + w);
+                t.start();
+                workers.add(t);
+            }
+            for (var t : workers) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException("interrupted");
+                }
+            }
+            int issued = Math.min(count, next.get());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            var sorted = Arrays.stream(latencies, 0, issued).filter(l -> l > 0).toArray();
+            Arrays.sort(sorted);
+            int ok = issued - failures.get();
+            var result = ApiClient.MAPPER.createObjectNode()
+                    .put("tenant", tenant)
+                    .put("domain", domain)
+                    .put("requested", count)
+                    .put("created", ok)
+                    .put("failed", failures.get())
+                    .put("concurrency", concurrency)
+                    .put("seconds", Math.round(seconds * 100) / 100.0)
+                    .put("mailboxes_per_second", Math.round(ok / seconds))
+                    .put("p50_ms", percentileMs(sorted, 0.50))
+                    .put("p99_ms", percentileMs(sorted, 0.99));
+            if (firstError.get() != null) {
+                result.put("first_error", firstError.get());
+            }
+            if (out.json()) {
+                out.json(result);
+            } else {
+                out.fields(result, "tenant", "domain", "created", "failed", "concurrency", "seconds", "mailboxes_per_second",
+                        "p50_ms", "p99_ms", "first_error");
+            }
+            if (failures.get() > 0) {
+                throw new CliException(failures.get() + " of " + issued + " creations failed: " + firstError.get());
+            }
+        }
+
+        private static double percentileMs(long[] sorted, double p) {
+            if (sorted.length == 0) {
+                return 0;
+            }
+            var nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+            return Math.round(nanos / 10_000.0) / 100.0;
+        }
+    }
+}

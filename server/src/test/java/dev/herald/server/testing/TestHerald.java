@@ -1,0 +1,81 @@
+package dev.herald.server.testing;
+
+import dev.herald.server.Herald;
+import dev.herald.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A real Herald on loopback with ephemeral ports and its own data directory, for integration tests. */
+public final class TestHerald implements AutoCloseable {
+    private final Path dataDir;
+    private final Map<String, String> settings;
+    private Herald herald;
+
+    private TestHerald(Path dataDir, Map<String, String> settings) {
+        this.dataDir = dataDir;
+        this.settings = settings;
+        start();
+    }
+
+    public static TestHerald start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    /** @param settings extra config settings, as with {@code serve --set} */
+    public static TestHerald start(Path dataDir, Map<String, String> settings) {
+        return new TestHerald(dataDir, settings);
+    }
+
+    private void start() {
+        var overrides = new HashMap<String, String>();
+        overrides.put("data.dir", dataDir.toString());
+        overrides.put("http.port", "0");
+        overrides.put("server.hostname", "mx.herald.test");
+        overrides.putAll(settings);
+        herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides));
+    }
+
+    /** Stops and starts again on the same data directory (a new ephemeral port). */
+    public void restart() {
+        herald.close();
+        start();
+    }
+
+    public void stop() {
+        herald.close();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + herald.httpPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String adminKey() {
+        try {
+            return Files.readString(herald.adminKeyFile()).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestApi admin() {
+        return new TestApi(url(), adminKey());
+    }
+
+    public TestApi as(String key) {
+        return new TestApi(url(), key);
+    }
+
+    @Override
+    public void close() {
+        herald.close();
+    }
+}
