@@ -8,6 +8,7 @@ import dev.herald.storage.model.Mailbox;
 import dev.herald.storage.model.MailboxFilter;
 import dev.herald.storage.model.NewMailbox;
 import dev.herald.storage.model.Status;
+import dev.herald.storage.model.Workspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +47,15 @@ public final class MailboxService {
     public Created create(Caller caller, NewMailboxRequest req) {
         caller.requireTenantOrAdmin("creating a mailbox");
         var address = Names.address(req.address());
-        var domain = lookups.domain(caller, Names.domainOf(address));
-        var tenant = stores.tenants().byId(domain.tenantId()).orElseThrow();
-        var workspace = lookups.workspace(tenant, req.workspace().orElse(dev.herald.storage.model.Workspace.DEFAULT));
+        var domainName = Names.domainOf(address);
+        var workspaceName = req.workspace().map(w -> w.trim().toLowerCase(java.util.Locale.ROOT)).orElse(Workspace.DEFAULT);
+        var placement = stores.domains().placement(domainName, workspaceName)
+                .filter(p -> caller.manages(p.tenant().id()))
+                .orElseThrow(() -> ProvisioningException.notFound("domain '" + domainName + "' not found"));
+        var domain = placement.domain();
+        var tenant = placement.tenant();
+        var workspace = placement.workspace().orElseThrow(() -> ProvisioningException.notFound(
+                "workspace '" + workspaceName + "' not found in tenant " + tenant.name()));
         var expiresAt = req.ttl().map(this::expiry);
         var generated = req.password().isEmpty() ? Optional.of(Secrets.newMailboxPassword()) : Optional.<String>empty();
         var hash = generated.map(Secrets::hashToken).orElseGet(() -> Secrets.hashPassword(chosenPassword(req.password().get())));
@@ -57,7 +64,7 @@ public final class MailboxService {
             throw ProvisioningException.invalid("display name is longer than 200 characters");
         }
         var row = new NewMailbox(tenant.id(), workspace.id(), domain.id(), address, displayName.orElse(null), hash, expiresAt);
-        var now = clock.instant();
+        var now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         long id;
         try {
             id = stores.mailboxes().create(row, now);

@@ -39,7 +39,7 @@ public final class Names {
         var trimmed = raw.trim();
         var name = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
         try {
-            name = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            name = IDN.toASCII(name).toLowerCase(Locale.ROOT); // LDH rules checked below, with a precise message
         } catch (IllegalArgumentException e) {
             throw badDomain(raw, "it is not a valid internationalized name");
         }

@@ -21,7 +21,7 @@ public final class H2ApiKeyStore implements ApiKeyStore {
     public ApiKey create(NewApiKey k) {
         long id = jdbc.insert("INSERT INTO api_keys(key_id, token_hash, name, scope, tenant_id, mailbox_id, created_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", k.keyId(), k.tokenHash(), k.name(), k.scope(), k.tenantId(), k.mailboxId(),
-                Instant.now());
+                Jdbc.now());
         return jdbc.queryOne("SELECT * FROM api_keys WHERE id = ?", H2ApiKeyStore::map, id).orElseThrow();
     }
 

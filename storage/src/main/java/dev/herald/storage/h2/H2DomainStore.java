@@ -4,6 +4,9 @@ import dev.herald.storage.DomainStore;
 import dev.herald.storage.model.DkimKey;
 import dev.herald.storage.model.Domain;
 import dev.herald.storage.model.NewDkimKey;
+import dev.herald.storage.model.Placement;
+import dev.herald.storage.model.Tenant;
+import dev.herald.storage.model.Workspace;
 import dev.herald.storage.model.Status;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +23,7 @@ public final class H2DomainStore implements DomainStore {
 
     @Override
     public Domain create(long tenantId, String name, List<NewDkimKey> keys) {
-        var now = Instant.now();
+        var now = Jdbc.now();
         return jdbc.transaction(tx -> {
             long id = tx.insert("INSERT INTO domains(tenant_id, name, status, created_at) VALUES (?, ?, ?, ?)",
                     tenantId, name, Status.ACTIVE, now);
@@ -35,6 +38,22 @@ public final class H2DomainStore implements DomainStore {
     @Override
     public Optional<Domain> byName(String name) {
         return jdbc.queryOne("SELECT * FROM domains WHERE name = ?", H2DomainStore::map, name);
+    }
+
+    @Override
+    public Optional<Placement> placement(String domain, String workspace) {
+        return jdbc.queryOne("SELECT d.*, t.name AS t_name, t.status AS t_status, t.created_at AS t_created, "
+                + "w.id AS w_id, w.name AS w_name, w.created_at AS w_created FROM domains d "
+                + "JOIN tenants t ON t.id = d.tenant_id LEFT JOIN workspaces w ON w.tenant_id = t.id AND w.name = ? "
+                + "WHERE d.name = ?", rs -> {
+                    var d = map(rs);
+                    var t = new Tenant(d.tenantId(), rs.getString("t_name"), Status.valueOf(rs.getString("t_status")),
+                            Jdbc.instant(rs, "t_created"));
+                    var wid = Jdbc.optionalLong(rs, "w_id");
+                    var w = wid.isEmpty() ? Optional.<Workspace>empty()
+                            : Optional.of(new Workspace(wid.get(), d.tenantId(), rs.getString("w_name"), Jdbc.instant(rs, "w_created")));
+                    return new Placement(d, t, w);
+                }, workspace, domain);
     }
 
     @Override
@@ -68,7 +87,7 @@ public final class H2DomainStore implements DomainStore {
     @Override
     public boolean replaceKey(long domainId, String selector, byte[] privateKey, byte[] publicKey) {
         return jdbc.update("UPDATE dkim_keys SET private_key = ?, public_key = ?, created_at = ? "
-                + "WHERE domain_id = ? AND selector = ? AND NOT active", privateKey, publicKey, Instant.now(), domainId, selector) == 1;
+                + "WHERE domain_id = ? AND selector = ? AND NOT active", privateKey, publicKey, Jdbc.now(), domainId, selector) == 1;
     }
 
     @Override

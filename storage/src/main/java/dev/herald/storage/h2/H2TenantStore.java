@@ -20,7 +20,7 @@ public final class H2TenantStore implements TenantStore {
 
     @Override
     public Tenant create(String name) {
-        var now = Instant.now();
+        var now = Jdbc.now();
         return jdbc.transaction(tx -> {
             long id = tx.insert("INSERT INTO tenants(name, status, created_at) VALUES (?, ?, ?)", name, Status.ACTIVE, now);
             tx.insert("INSERT INTO workspaces(tenant_id, name, created_at) VALUES (?, ?, ?)", id, Workspace.DEFAULT, now);

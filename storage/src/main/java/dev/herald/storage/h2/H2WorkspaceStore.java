@@ -17,7 +17,7 @@ public final class H2WorkspaceStore implements WorkspaceStore {
 
     @Override
     public Workspace create(long tenantId, String name) {
-        var now = Instant.now();
+        var now = Jdbc.now();
         long id = jdbc.insert("INSERT INTO workspaces(tenant_id, name, created_at) VALUES (?, ?, ?)", tenantId, name, now);
         return new Workspace(id, tenantId, name, now);
     }

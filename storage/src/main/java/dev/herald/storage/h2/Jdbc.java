@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,6 +104,11 @@ public final class Jdbc {
         } catch (SQLException e) {
             throw translate(e, "transaction");
         }
+    }
+
+    /** Now, at the precision the database keeps (microseconds), so what is returned equals what is read back. */
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     public static Instant instant(ResultSet rs, String column) throws SQLException {

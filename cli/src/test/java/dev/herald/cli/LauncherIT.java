@@ -1,0 +1,113 @@
+package dev.herald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's contract, with real processes: `./herald serve` starts on the embedded default,
+ * answers /healthz, `./herald tenant create acme` from a second shell succeeds, a second server on
+ * the same data directory is refused, Ctrl-C (SIGINT) stops it cleanly, and a restart keeps state.
+ */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("..", "herald").toAbsolutePath().normalize();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void serveCreateInterruptRestart() throws Exception {
+        int port = freePort();
+        var server = serve(port, work.resolve("serve-1.log"));
+        try {
+            awaitHealthy(port);
+            assertThat(Files.readString(work.resolve("serve-1.log"))).contains("Herald is running. HTTP API: http://127.0.0.1:" + port);
+
+            // A second shell: same working directory, no flags but where the server listens.
+            var create = run(port, "tenant", "create", "acme");
+            assertThat(create.exit).as(create.output).isZero();
+            assertThat(create.output).contains("created tenant acme");
+            assertThat(Files.exists(work.resolve("data/admin.key"))).isTrue();
+
+            var second = new ProcessBuilder(LAUNCHER.toString(), "serve", "--http-port", String.valueOf(freePort()))
+                    .directory(work.toFile()).redirectErrorStream(true).start();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            var secondOut = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.exitValue()).as(secondOut).isEqualTo(1);
+            assertThat(secondOut).contains("is in use by another Herald process");
+
+            interrupt(server);
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGINT").isTrue();
+            assertThat(Files.readString(work.resolve("serve-1.log"))).contains("Herald stopped");
+        } finally {
+            server.destroyForcibly();
+        }
+
+        var again = serve(port, work.resolve("serve-2.log"));
+        try {
+            awaitHealthy(port);
+            var list = run(port, "tenant", "list");
+            assertThat(list.exit).as(list.output).isZero();
+            assertThat(list.output).contains("acme");
+            assertThat(Files.readString(work.resolve("serve-2.log"))).doesNotContain("created the admin API key");
+        } finally {
+            interrupt(again);
+            again.waitFor(30, TimeUnit.SECONDS);
+            again.destroyForcibly();
+        }
+    }
+
+    private Process serve(int port, Path log) throws IOException {
+        return new ProcessBuilder(LAUNCHER.toString(), "serve", "--http-port", String.valueOf(port))
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(int port, String... args) throws Exception {
+        var cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        var pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("HERALD_URL", "http://127.0.0.1:" + port);
+        var p = pb.start();
+        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    private static void awaitHealthy(int port) {
+        var http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            var resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return resp.statusCode() == 200 && resp.body().contains("\"ok\"");
+        });
+    }
+
+    /** What Ctrl-C sends. The launcher execs java, so the process is the JVM itself. */
+    private static void interrupt(Process p) throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).inheritIO().start().waitFor();
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
