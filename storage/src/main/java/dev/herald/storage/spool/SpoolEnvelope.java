@@ -1,0 +1,76 @@
+package dev.herald.storage.spool;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the SMTP session knew about one accepted message besides its bytes, kept in the
+ * spool record next to the body so that a replay after a crash can deliver it exactly as then.
+ *
+ * @param id          unique id of this acceptance (also the queue id agents see)
+ * @param listener    "mx" or "submission"
+ * @param authMailbox the authenticated mailbox's id, for submissions
+ * @param ret         DSN RET parameter (FULL/HDRS), if given
+ * @param envid       DSN ENVID parameter, if given
+ */
+public record SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
+                            Optional<Long> authMailbox, String sender, List<SpoolRecipient> recipients,
+                            Optional<String> ret, Optional<String> envid) {
+
+    byte[] encode() {
+        try {
+            var bytes = new ByteArrayOutputStream(256);
+            var out = new DataOutputStream(bytes);
+            out.writeUTF(id);
+            out.writeLong(receivedAt.toEpochMilli());
+            out.writeUTF(listener);
+            out.writeUTF(client);
+            out.writeUTF(helo);
+            out.writeUTF(tls);
+            out.writeLong(authMailbox.orElse(-1L));
+            out.writeUTF(sender);
+            out.writeInt(recipients.size());
+            for (var r : recipients) {
+                out.writeUTF(r.address());
+                out.writeUTF(r.dsnNotify().orElse(""));
+                out.writeUTF(r.orcpt().orElse(""));
+            }
+            out.writeUTF(ret.orElse(""));
+            out.writeUTF(envid.orElse(""));
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SpoolEnvelope decode(byte[] data) throws IOException {
+        var in = new DataInputStream(new ByteArrayInputStream(data));
+        var id = in.readUTF();
+        var at = Instant.ofEpochMilli(in.readLong());
+        var listener = in.readUTF();
+        var client = in.readUTF();
+        var helo = in.readUTF();
+        var tls = in.readUTF();
+        long auth = in.readLong();
+        var sender = in.readUTF();
+        int n = in.readInt();
+        var rcpts = new ArrayList<SpoolRecipient>(n);
+        for (int i = 0; i < n; i++) {
+            rcpts.add(new SpoolRecipient(in.readUTF(), nonEmpty(in.readUTF()), nonEmpty(in.readUTF())));
+        }
+        return new SpoolEnvelope(id, at, listener, client, helo, tls, auth < 0 ? Optional.empty() : Optional.of(auth), sender,
+                List.copyOf(rcpts), nonEmpty(in.readUTF()), nonEmpty(in.readUTF()));
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+}
