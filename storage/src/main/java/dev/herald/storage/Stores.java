@@ -2,5 +2,6 @@ package dev.herald.storage;
 
 /** Every store of the provisioning state, as one value to hand to the server's services. */
 public record Stores(TenantStore tenants, WorkspaceStore workspaces, DomainStore domains, MailboxStore mailboxes,
-                     ApiKeyStore apiKeys, PolicyStore policies) {
+                     ApiKeyStore apiKeys, PolicyStore policies,
+                     dev.herald.storage.mail.MailStore mail) {
 }

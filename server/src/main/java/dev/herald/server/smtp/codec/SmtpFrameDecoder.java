@@ -1,0 +1,236 @@
+package dev.herald.server.smtp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Frames the SMTP byte stream into {@link SmtpInput}s: command lines, DATA bodies and BDAT chunks.
+ *
+ * <ul>
+ *   <li>DATA ends only at CRLF "." CRLF; a bare LF or CR before or after the dot does not end it
+ *   (SMTP smuggling). Leading dots are unstuffed.</li>
+ *   <li>BDAT chunks are read by count, as RFC 3030 requires, whether or not the command is accepted.</li>
+ *   <li>The session {@link #pause()}s the decoder while it handles an input asynchronously, so
+ *   pipelined commands are taken strictly one at a time, and calls {@link #discardBuffered()}
+ *   after STARTTLS so that plaintext pipelined behind it is thrown away, never answered.</li>
+ * </ul>
+ */
+public final class SmtpFrameDecoder extends ByteToMessageDecoder {
+    private enum Mode { LINE, SKIP_LINE, DATA, BDAT }
+
+    private final int maxCommandLine;
+    private final int maxDataLine;
+    private final long maxMessageSize;
+
+    private Mode mode = Mode.LINE;
+    private boolean paused;
+    private boolean discard;
+
+    // DATA state
+    private ByteArrayOutputStream data;
+    private long dataSize;
+    private int dataState;
+    private boolean pendingCr;
+    private int lineLength;
+    private boolean lineTooLong;
+
+    // BDAT state
+    private long bdatRemaining;
+    private ByteArrayOutputStream chunk;
+    private boolean chunkTooBig;
+    private long bdatTotal;
+
+    public SmtpFrameDecoder(int maxCommandLine, int maxDataLine, long maxMessageSize) {
+        this.maxCommandLine = maxCommandLine;
+        this.maxDataLine = maxDataLine;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Reads the next bytes as a DATA body (after the session answered 354). */
+    public void expectData() {
+        mode = Mode.DATA;
+        data = new ByteArrayOutputStream(8192);
+        dataSize = 0;
+        dataState = 1; // DATA begins at the start of a line
+        pendingCr = false;
+        lineLength = 0;
+        lineTooLong = false;
+    }
+
+    /** A new transaction: BDAT sizes count from zero again. */
+    public void resetTransaction() {
+        bdatTotal = 0;
+    }
+
+    public void pause() {
+        paused = true;
+    }
+
+    /** Takes up decoding of what is already buffered. */
+    public void resume(ChannelHandlerContext ctx) {
+        paused = false;
+        // Re-enter decode for bytes that arrived while paused.
+        ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+    }
+
+    /** Drops every byte received so far and not yet decoded (used right after STARTTLS). */
+    public void discardBuffered() {
+        discard = true;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (discard) {
+            in.skipBytes(in.readableBytes());
+            discard = false;
+            return;
+        }
+        if (paused) {
+            return;
+        }
+        switch (mode) {
+            case LINE -> line(in, out);
+            case SKIP_LINE -> skipLine(in);
+            case DATA -> data(in, out);
+            case BDAT -> bdat(in, out);
+        }
+    }
+
+    private void line(ByteBuf in, List<Object> out) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() > maxCommandLine) {
+                in.skipBytes(in.readableBytes());
+                mode = Mode.SKIP_LINE;
+                out.add(new SmtpInput.LineTooLong());
+            }
+            return;
+        }
+        int length = lf - in.readerIndex();
+        if (length + 1 > maxCommandLine) {
+            in.readerIndex(lf + 1);
+            out.add(new SmtpInput.LineTooLong());
+            return;
+        }
+        int end = length > 0 && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        var text = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8); // SMTPUTF8
+        in.readerIndex(lf + 1);
+        if (text.length() > 5 && text.regionMatches(true, 0, "BDAT ", 0, 5)) {
+            startBdat(text);
+        }
+        out.add(new SmtpInput.Line(text));
+    }
+
+    private void skipLine(ByteBuf in) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            in.skipBytes(in.readableBytes());
+        } else {
+            in.readerIndex(lf + 1);
+            mode = Mode.LINE;
+        }
+    }
+
+    private void startBdat(String line) {
+        var parts = line.substring(5).trim().split(" +");
+        try {
+            long size = Long.parseLong(parts[0]);
+            if (size >= 0) {
+                mode = Mode.BDAT;
+                bdatRemaining = size;
+                chunk = new ByteArrayOutputStream((int) Math.min(size, 1 << 20));
+                chunkTooBig = false;
+            }
+        } catch (NumberFormatException e) {
+            // not a valid BDAT: the parser answers the syntax error, the bytes stay commands
+        }
+    }
+
+    private void bdat(ByteBuf in, List<Object> out) {
+        int n = (int) Math.min(in.readableBytes(), bdatRemaining);
+        if (bdatTotal + n > maxMessageSize) {
+            chunkTooBig = true;
+        }
+        if (!chunkTooBig) {
+            var bytes = new byte[n];
+            in.readBytes(bytes);
+            chunk.write(bytes, 0, n);
+        } else {
+            in.skipBytes(n);
+        }
+        bdatTotal += n;
+        bdatRemaining -= n;
+        if (bdatRemaining == 0) {
+            mode = Mode.LINE;
+            out.add(new SmtpInput.BdatChunk(chunkTooBig ? new byte[0] : chunk.toByteArray(), chunkTooBig));
+            chunk = null;
+        }
+    }
+
+    /**
+     * The DATA state machine. dataState: 0 inside a line, 1 at the start of a line (after CRLF),
+     * 2 start of line then ".", 3 start of line then ".\r".
+     */
+    private void data(ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            byte b = in.readByte();
+            switch (dataState) {
+                case 1:
+                    if (b == '.') {
+                        dataState = 2;
+                        continue;
+                    }
+                    dataState = 0;
+                    break;
+                case 2:
+                    if (b == '\r') {
+                        dataState = 3;
+                        continue;
+                    }
+                    dataState = 0; // a stuffed dot: dropped
+                    break;
+                case 3:
+                    if (b == '\n') {
+                        mode = Mode.LINE;
+                        boolean tooBig = dataSize > maxMessageSize;
+                        out.add(new SmtpInput.DataBody(tooBig ? new byte[0] : data.toByteArray(), dataSize, tooBig, lineTooLong));
+                        data = null;
+                        return;
+                    }
+                    dataState = 0; // "." "\r" then something else: the dot was stuffing, the CR is data
+                    emit((byte) '\r');
+                    break;
+                default:
+                    break;
+            }
+            emit(b);
+        }
+    }
+
+    private void emit(byte b) {
+        dataSize++;
+        if (dataSize <= maxMessageSize) {
+            data.write(b);
+        }
+        if (b == '\n') {
+            if (pendingCr) {
+                dataState = 1;
+            }
+            lineLength = 0;
+        } else if (++lineLength > maxDataLine) {
+            lineTooLong = true;
+        }
+        pendingCr = b == '\r';
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpFrameDecoder[" + mode.name().toLowerCase(Locale.ROOT) + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package dev.herald.storage.h2;
+
+import dev.herald.storage.DuplicateException;
+import dev.herald.storage.mail.Folder;
+import dev.herald.storage.mail.HeaderFields;
+import dev.herald.storage.mail.MailStore;
+import dev.herald.storage.mail.MessageLink;
+import dev.herald.storage.mail.NewMessage;
+import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.mail.StoredMessage;
+import dev.herald.storage.spool.BlobRef;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+public final class H2MailStore implements MailStore {
+    private static final int REFS_MAX = 16000;
+
+    private final Jdbc jdbc;
+
+    public H2MailStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<Folder> folders(long mailboxId) {
+        var existing = jdbc.query("SELECT * FROM folders WHERE mailbox_id = ? ORDER BY name", H2MailStore::folder, mailboxId);
+        if (!existing.isEmpty()) {
+            return existing;
+        }
+        try {
+            jdbc.transaction(tx -> {
+                var now = Jdbc.now();
+                for (var f : SPECIAL_FOLDERS) {
+                    tx.insert("INSERT INTO folders(mailbox_id, name, special_use, uidvalidity, uidnext, highest_modseq, subscribed, "
+                            + "created_at) VALUES (?, ?, ?, ?, 1, 0, TRUE, ?)", mailboxId, f[0], f[1].isEmpty() ? null : f[1],
+                            now.getEpochSecond(), now);
+                }
+                return null;
+            });
+        } catch (DuplicateException e) {
+            // created at the same moment by another session: read theirs
+        }
+        return jdbc.query("SELECT * FROM folders WHERE mailbox_id = ? ORDER BY name", H2MailStore::folder, mailboxId);
+    }
+
+    @Override
+    public Optional<Folder> folder(long mailboxId, String name) {
+        folders(mailboxId);
+        return jdbc.queryOne("SELECT * FROM folders WHERE mailbox_id = ? AND name = ?", H2MailStore::folder, mailboxId, name);
+    }
+
+    @Override
+    public Optional<StoredMessage> append(long folderId, NewMessage m) {
+        return jdbc.transaction(tx -> {
+            if (tx.count("SELECT COUNT(*) FROM messages WHERE folder_id = ? AND source = ?", folderId, m.source()) > 0) {
+                return Optional.<StoredMessage>empty();
+            }
+            var counters = tx.queryOne("SELECT uidnext, highest_modseq FROM folders WHERE id = ? FOR UPDATE",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)}, folderId).orElseThrow();
+            long uid = counters[0];
+            long modseq = counters[1] + 1;
+            tx.update("UPDATE folders SET uidnext = ?, highest_modseq = ? WHERE id = ?", uid + 1, modseq, folderId);
+            var h = m.headers();
+            var refs = String.join(" ", h.references());
+            long id = tx.insert("INSERT INTO messages(mailbox_id, folder_id, uid, modseq, flags, internal_date, size, blob_segment, "
+                            + "blob_offset, source, message_id, in_reply_to, refs, subject, from_addr, to_addr, cc_addr, date_hdr, "
+                            + "thread_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    m.mailboxId(), folderId, uid, modseq, String.join(" ", m.flags()), m.internalDate(), m.blob().length(),
+                    m.blob().segment(), m.blob().offset(), m.source(), cut(h.messageId(), 998), cut(h.inReplyTo(), 998),
+                    refs.length() > REFS_MAX ? refs.substring(refs.length() - REFS_MAX) : refs, cut(h.subject(), 998),
+                    cut(h.from(), 2000), cut(h.to(), 8000), cut(h.cc(), 8000), h.date(), m.threadId(), m.parentId());
+            return Optional.of(new StoredMessage(id, m.mailboxId(), folderId, uid, modseq, m.flags(), m.internalDate(), m.blob(),
+                    m.source(), h, m.threadId(), m.parentId()));
+        });
+    }
+
+    private static Optional<String> cut(Optional<String> value, int max) {
+        return value.map(v -> v.length() > max ? v.substring(0, max) : v);
+    }
+
+    @Override
+    public List<StoredMessage> messages(long folderId) {
+        return jdbc.query("SELECT * FROM messages WHERE folder_id = ? ORDER BY uid", H2MailStore::message, folderId);
+    }
+
+    @Override
+    public Optional<MessageLink> byMessageId(long mailboxId, String messageId) {
+        return jdbc.queryOne("SELECT id, thread_id FROM messages WHERE mailbox_id = ? AND message_id = ? ORDER BY id LIMIT 1",
+                rs -> new MessageLink(rs.getLong(1), rs.getLong(2)), mailboxId, messageId);
+    }
+
+    @Override
+    public Optional<MessageLink> replyTo(long mailboxId, String messageId) {
+        return jdbc.queryOne("SELECT id, thread_id FROM messages WHERE mailbox_id = ? AND in_reply_to = ? ORDER BY id LIMIT 1",
+                rs -> new MessageLink(rs.getLong(1), rs.getLong(2)), mailboxId, messageId);
+    }
+
+    @Override
+    public Optional<Long> threadBySubject(long mailboxId, String baseSubject, Instant since) {
+        return jdbc.queryOne("SELECT id FROM threads WHERE mailbox_id = ? AND base_subject = ? AND last_at >= ? "
+                + "ORDER BY last_at DESC LIMIT 1", rs -> rs.getLong(1), mailboxId, baseSubject, since);
+    }
+
+    @Override
+    public long createThread(long mailboxId, String baseSubject, Instant at) {
+        return jdbc.insert("INSERT INTO threads(mailbox_id, base_subject, last_at) VALUES (?, ?, ?)", mailboxId,
+                baseSubject.length() > 998 ? baseSubject.substring(0, 998) : baseSubject, at);
+    }
+
+    @Override
+    public void touchThread(long threadId, Instant at) {
+        jdbc.update("UPDATE threads SET last_at = ? WHERE id = ? AND last_at < ?", at, threadId, at);
+    }
+
+    @Override
+    public boolean enqueue(QueueEntry e) {
+        try {
+            jdbc.insert("INSERT INTO queue_entries(tenant_id, mailbox_id, source, blob_segment, blob_offset, size, sender, recipient, "
+                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    e.tenantId(), e.mailboxId(), e.source(), e.blob().segment(), e.blob().offset(), e.blob().length(), e.sender(),
+                    e.recipient(), e.dsnNotify(), e.dsnOrcpt(), e.dsnRet(), e.dsnEnvid(), e.state(), e.dueAt(), e.attempts(),
+                    e.createdAt());
+            return true;
+        } catch (DuplicateException dup) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<QueueEntry> queue(long tenantId) {
+        return jdbc.query("SELECT * FROM queue_entries WHERE tenant_id = ? ORDER BY id", rs -> new QueueEntry(rs.getLong("id"),
+                rs.getLong("tenant_id"), Jdbc.optionalLong(rs, "mailbox_id"), rs.getString("source"),
+                new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
+                rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
+                rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at")), tenantId);
+    }
+
+    @Override
+    public long[] spoolProgress() {
+        return jdbc.queryOne("SELECT segment, position FROM spool_progress WHERE id = 1", rs -> new long[] {rs.getInt(1), rs.getLong(2)})
+                .orElse(new long[] {0, 0});
+    }
+
+    @Override
+    public void markSpoolProgress(int segment, long position) {
+        jdbc.update("UPDATE spool_progress SET segment = ?, position = ? WHERE id = 1 AND (segment < ? OR (segment = ? AND position < ?))",
+                segment, position, segment, segment, position);
+    }
+
+    private static Optional<String> opt(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column));
+    }
+
+    private static Folder folder(ResultSet rs) throws SQLException {
+        return new Folder(rs.getLong("id"), rs.getLong("mailbox_id"), rs.getString("name"), opt(rs, "special_use"),
+                rs.getLong("uidvalidity"), rs.getLong("uidnext"), rs.getLong("highest_modseq"), rs.getBoolean("subscribed"));
+    }
+
+    private static StoredMessage message(ResultSet rs) throws SQLException {
+        var refs = rs.getString("refs");
+        Set<String> flags = new LinkedHashSet<>();
+        var rawFlags = rs.getString("flags");
+        if (!rawFlags.isEmpty()) {
+            flags.addAll(Arrays.asList(rawFlags.split(" ")));
+        }
+        var headers = new HeaderFields(opt(rs, "message_id"), opt(rs, "in_reply_to"),
+                refs == null || refs.isEmpty() ? List.of() : List.of(refs.split(" ")), opt(rs, "subject"), opt(rs, "from_addr"),
+                opt(rs, "to_addr"), opt(rs, "cc_addr"), Jdbc.optionalInstant(rs, "date_hdr"));
+        return new StoredMessage(rs.getLong("id"), rs.getLong("mailbox_id"), rs.getLong("folder_id"), rs.getLong("uid"),
+                rs.getLong("modseq"), flags, Jdbc.instant(rs, "internal_date"),
+                new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("source"),
+                headers, rs.getLong("thread_id"), Jdbc.optionalLong(rs, "parent_id"));
+    }
+}

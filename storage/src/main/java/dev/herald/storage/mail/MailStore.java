@@ -1,0 +1,48 @@
+package dev.herald.storage.mail;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The index of every mailbox's folders and messages; bodies stay in the spool. */
+public interface MailStore {
+    /** Special-use folders every mailbox has, created on first use, with their RFC 6154 attribute. */
+    List<String[]> SPECIAL_FOLDERS = List.of(
+            new String[] {Folder.INBOX, ""}, new String[] {Folder.SENT, "\\Sent"}, new String[] {"Drafts", "\\Drafts"},
+            new String[] {"Trash", "\\Trash"}, new String[] {"Junk", "\\Junk"}, new String[] {"Archive", "\\Archive"});
+
+    /** The mailbox's folders in name order, creating the special-use set the first time. */
+    List<Folder> folders(long mailboxId);
+
+    Optional<Folder> folder(long mailboxId, String name);
+
+    /**
+     * Adds a copy to a folder under the folder's next UID and a new modseq, in one transaction.
+     * @return empty when the folder already holds a copy from the same source (a replay after a crash)
+     */
+    Optional<StoredMessage> append(long folderId, NewMessage message);
+
+    List<StoredMessage> messages(long folderId);
+
+    Optional<MessageLink> byMessageId(long mailboxId, String messageId);
+
+    /** A message of the mailbox that names {@code messageId} as its In-Reply-To (a child that came first). */
+    Optional<MessageLink> replyTo(long mailboxId, String messageId);
+
+    /** The most recent thread of the mailbox with this base subject, active at or after {@code since}. */
+    Optional<Long> threadBySubject(long mailboxId, String baseSubject, Instant since);
+
+    long createThread(long mailboxId, String baseSubject, Instant at);
+
+    void touchThread(long threadId, Instant at);
+
+    /** Adds a remote recipient to its tenant's queue. @return false when already queued (a replay) */
+    boolean enqueue(QueueEntry entry);
+
+    List<QueueEntry> queue(long tenantId);
+
+    /** How far the spool has been processed: {segment, position}. */
+    long[] spoolProgress();
+
+    void markSpoolProgress(int segment, long position);
+}

@@ -1,0 +1,12 @@
+package dev.herald.storage.mail;
+
+import dev.herald.storage.spool.BlobRef;
+import java.time.Instant;
+import java.util.Optional;
+
+/** One remote recipient of one message, waiting in its tenant's queue. */
+public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, String source, BlobRef blob, String sender,
+                         String recipient, Optional<String> dsnNotify, Optional<String> dsnOrcpt, Optional<String> dsnRet,
+                         Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt) {
+    public static final String WAITING = "waiting";
+}
