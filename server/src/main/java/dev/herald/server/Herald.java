@@ -26,7 +26,20 @@ import dev.herald.storage.model.Scope;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import dev.herald.server.delivery.DeliveryProcessor;
+import dev.herald.server.delivery.ThreadIndexer;
+import dev.herald.server.http.routes.MessageRoutes;
+import dev.herald.server.smtp.AuthThrottle;
+import dev.herald.server.smtp.ConnectionLimiter;
+import dev.herald.server.smtp.MessageAcceptor;
+import dev.herald.server.smtp.SmtpAuthenticator;
+import dev.herald.server.smtp.SmtpContext;
+import dev.herald.server.smtp.SmtpServer;
+import dev.herald.server.smtp.session.Listener;
+import dev.herald.server.tls.TlsMaterial;
+import dev.herald.storage.spool.Spool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,14 +57,23 @@ public final class Herald implements AutoCloseable {
     private final Database database;
     private final HttpApiServer http;
     private final ScheduledExecutorService background;
+    private final Spool spool;
+    private final DeliveryProcessor delivery;
+    private final SmtpServer smtp;
+    private final ExecutorService blocking;
 
     private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
-                   ScheduledExecutorService background) {
+                   ScheduledExecutorService background, Spool spool, DeliveryProcessor delivery, SmtpServer smtp,
+                   ExecutorService blocking) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
         this.http = http;
         this.background = background;
+        this.spool = spool;
+        this.delivery = delivery;
+        this.smtp = smtp;
+        this.blocking = blocking;
     }
 
     public static Herald start(HeraldConfig config) {
@@ -71,6 +93,23 @@ public final class Herald implements AutoCloseable {
             var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()));
             var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl());
 
+            // Mail: the spool first (it recovers what was committed before a crash), then delivery
+            // replays what was not yet delivered, then the listeners open.
+            var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize());
+            var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), clock);
+            delivery.recover(spool.recovered());
+            var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock);
+            var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
+            var blocking = Executors.newFixedThreadPool(2, r -> {
+                var t = new Thread(r, "smtp-auth");
+                t.setDaemon(true);
+                return t;
+            });
+            var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock),
+                    new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
+                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock);
+            var smtp = new SmtpServer(smtpContext);
+
             var router = new Router();
             TenantRoutes.register(router, tenants);
             WorkspaceRoutes.register(router, workspaces, policies);
@@ -78,6 +117,7 @@ public final class Herald implements AutoCloseable {
             MailboxRoutes.register(router, mailboxes, config.hostname());
             KeyRoutes.register(router, keys, stores);
             PolicyRoutes.register(router, policies);
+            MessageRoutes.register(router, lookups, stores, spool);
 
             var background = Executors.newSingleThreadScheduledExecutor(r -> {
                 var t = new Thread(r, "herald-background");
@@ -89,8 +129,9 @@ public final class Herald implements AutoCloseable {
 
             var http = new HttpApiServer(config.bindAddress(), config.httpPort(), config.httpMaxBody(), config.httpWorkers(),
                     config.httpIdleTimeout(), router, keys);
-            log.info("Herald started: data {}, HTTP API on {}:{}", dataDir.root(), config.bindAddress(), http.port());
-            return new Herald(config, dataDir, database, http, background);
+            log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
+                    config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
+            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, blocking);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -132,6 +173,10 @@ public final class Herald implements AutoCloseable {
         return http.port();
     }
 
+    public int smtpPort(Listener listener) {
+        return smtp.port(listener);
+    }
+
     public HeraldConfig config() {
         return config;
     }
@@ -143,6 +188,10 @@ public final class Herald implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        smtp.close();
+        spool.close();      // commits what is queued; sessions are gone
+        delivery.close();   // delivers what was committed; the rest replays on the next start
+        blocking.shutdownNow();
         background.shutdownNow();
         try {
             background.awaitTermination(5, TimeUnit.SECONDS);

@@ -100,7 +100,30 @@ public final class ConfigLoader {
                 startsWith(v, "dns.spf", "v=spf1"),
                 startsWith(v, "dns.dmarc", "v=DMARC1"),
                 duration(v, "mailbox.reaper_interval"),
-                duration(v, "mailbox.max_ttl"));
+                duration(v, "mailbox.max_ttl"),
+                port(v, "smtp.mx.port"),
+                port(v, "smtp.submission.port"),
+                port(v, "smtp.submissions.port"),
+                optionalPath(v, "tls.certificate"),
+                optionalPath(v, "tls.key"),
+                typed(v, "smtp.max_message_size", Units::bytes, 1024, 1L << 31),
+                (int) typed(v, "smtp.max_recipients", Long::parseLong, 1, 100_000),
+                (int) typed(v, "smtp.max_command_line", Units::bytes, 512, 1 << 16),
+                (int) typed(v, "smtp.max_line_length", Units::bytes, 1000, 1 << 20),
+                duration(v, "smtp.command_timeout"),
+                duration(v, "smtp.data_timeout"),
+                (int) typed(v, "smtp.max_connections", Long::parseLong, 1, 1_000_000),
+                (int) typed(v, "smtp.max_connections_per_client", Long::parseLong, 1, 1_000_000),
+                (int) typed(v, "smtp.max_errors", Long::parseLong, 1, 10_000),
+                (int) typed(v, "smtp.auth_max_failures", Long::parseLong, 1, 10_000),
+                duration(v, "smtp.auth_failure_window"),
+                duration(v, "thread.subject_window"),
+                typed(v, "spool.segment_size", Units::bytes, 64 * 1024, 1L << 40));
+    }
+
+    private static java.util.Optional<Path> optionalPath(Map<String, String> v, String key) {
+        var value = v.get(key);
+        return value.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(value));
     }
 
     private static int workers(int configured) {

@@ -10,6 +10,14 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(201, body);
     }
 
+    /** Bytes as they are, with their media type (a raw message, say). */
+    public record Raw(String contentType, byte[] bytes) {
+    }
+
+    public static ApiResponse raw(String contentType, byte[] bytes) {
+        return new ApiResponse(200, new Raw(contentType, bytes));
+    }
+
     public static ApiResponse noContent() {
         return new ApiResponse(204, null);
     }

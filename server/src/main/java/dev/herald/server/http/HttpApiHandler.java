@@ -84,6 +84,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             var caller = authenticate(auth);
             var request = new ApiRequest(method, path, match.params(), decoder.parameters(), Json.parseBody(body), caller);
             var response = match.handler().get().handle(request);
+            if (response.body() instanceof ApiResponse.Raw raw) {
+                var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                        Unpooled.wrappedBuffer(raw.bytes()));
+                resp.headers().set(HttpHeaderNames.CONTENT_TYPE, raw.contentType());
+                resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, raw.bytes().length);
+                return resp;
+            }
             return response.body() == null ? empty(response.status()) : json(response.status(), response.body());
         } catch (ProvisioningException e) {
             var resp = error(e.problem().httpStatus(), e.problem().code(), e.getMessage());

@@ -35,6 +35,9 @@ public final class TestHerald implements AutoCloseable {
         var overrides = new HashMap<String, String>();
         overrides.put("data.dir", dataDir.toString());
         overrides.put("http.port", "0");
+        overrides.put("smtp.mx.port", "0");
+        overrides.put("smtp.submission.port", "0");
+        overrides.put("smtp.submissions.port", "0");
         overrides.put("server.hostname", "mx.herald.test");
         overrides.putAll(settings);
         herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides));
@@ -52,6 +55,10 @@ public final class TestHerald implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + herald.httpPort();
+    }
+
+    public int smtpPort(dev.herald.server.smtp.session.Listener listener) {
+        return herald.smtpPort(listener);
     }
 
     public Path dataDir() {

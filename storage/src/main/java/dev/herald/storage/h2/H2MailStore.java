@@ -91,14 +91,14 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public Optional<MessageLink> byMessageId(long mailboxId, String messageId) {
-        return jdbc.queryOne("SELECT id, thread_id FROM messages WHERE mailbox_id = ? AND message_id = ? ORDER BY id LIMIT 1",
-                rs -> new MessageLink(rs.getLong(1), rs.getLong(2)), mailboxId, messageId);
+        return jdbc.queryOne("SELECT id, thread_id, parent_id FROM messages WHERE mailbox_id = ? AND message_id = ? ORDER BY id LIMIT 1",
+                H2MailStore::link, mailboxId, messageId);
     }
 
     @Override
     public Optional<MessageLink> replyTo(long mailboxId, String messageId) {
-        return jdbc.queryOne("SELECT id, thread_id FROM messages WHERE mailbox_id = ? AND in_reply_to = ? ORDER BY id LIMIT 1",
-                rs -> new MessageLink(rs.getLong(1), rs.getLong(2)), mailboxId, messageId);
+        return jdbc.queryOne("SELECT id, thread_id, parent_id FROM messages WHERE mailbox_id = ? AND in_reply_to = ? ORDER BY id LIMIT 1",
+                H2MailStore::link, mailboxId, messageId);
     }
 
     @Override
@@ -156,6 +156,10 @@ public final class H2MailStore implements MailStore {
 
     private static Optional<String> opt(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(rs.getString(column));
+    }
+
+    private static MessageLink link(ResultSet rs) throws SQLException {
+        return new MessageLink(rs.getLong("id"), rs.getLong("thread_id"), Jdbc.optionalLong(rs, "parent_id"));
     }
 
     private static Folder folder(ResultSet rs) throws SQLException {

@@ -30,7 +30,6 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
 
     private Mode mode = Mode.LINE;
     private boolean paused;
-    private boolean discard;
 
     // DATA state
     private ByteArrayOutputStream data;
@@ -50,6 +49,18 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         this.maxCommandLine = maxCommandLine;
         this.maxDataLine = maxDataLine;
         this.maxMessageSize = maxMessageSize;
+    }
+
+    private ChannelHandlerContext self;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.self = ctx;
+    }
+
+    /** The pipeline this decoder sits in (for the session to swap its idle timeout). */
+    public io.netty.channel.ChannelPipeline ctxPipeline() {
+        return self == null ? null : self.pipeline();
     }
 
     /** Reads the next bytes as a DATA body (after the session answered 354). */
@@ -72,25 +83,25 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         paused = true;
     }
 
-    /** Takes up decoding of what is already buffered. */
-    public void resume(ChannelHandlerContext ctx) {
+    /** Takes up decoding of what is already buffered (call on the event loop). */
+    public void resume() {
         paused = false;
-        // Re-enter decode for bytes that arrived while paused.
-        ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+        // Re-enter this decoder directly: an empty read from the pipeline head would stop at a TLS handler.
+        try {
+            channelRead(self, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            self.fireExceptionCaught(e);
+        }
     }
 
     /** Drops every byte received so far and not yet decoded (used right after STARTTLS). */
     public void discardBuffered() {
-        discard = true;
+        var buffered = internalBuffer();
+        buffered.skipBytes(buffered.readableBytes());
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (discard) {
-            in.skipBytes(in.readableBytes());
-            discard = false;
-            return;
-        }
         if (paused) {
             return;
         }

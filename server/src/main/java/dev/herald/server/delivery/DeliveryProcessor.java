@@ -1,0 +1,126 @@
+package dev.herald.server.delivery;
+
+import dev.herald.storage.Stores;
+import dev.herald.storage.mail.Folder;
+import dev.herald.storage.mail.NewMessage;
+import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.model.Mailbox;
+import dev.herald.storage.spool.Spool;
+import dev.herald.storage.spool.SpoolEntry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns committed spool entries into mail: a copy in the INBOX of each hosted recipient, a copy in
+ * the Sent folder of a submitting mailbox, and a queue entry in the sending tenant's queue for each
+ * remote recipient. One thread, in spool order, so the progress mark only moves forward. Every
+ * step is idempotent (a folder holds a source once, a queue holds a source and recipient once), so
+ * entries replayed after a crash are delivered exactly once.
+ */
+public final class DeliveryProcessor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final Stores stores;
+    private final Spool spool;
+    private final ThreadIndexer threads;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        var t = new Thread(r, "delivery");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, Clock clock) {
+        this.stores = stores;
+        this.spool = spool;
+        this.threads = threads;
+        this.clock = clock;
+    }
+
+    /** Delivers a just-committed message; {@code body} is the same bytes the spool holds. */
+    public void submit(SpoolEntry entry, byte[] body) {
+        worker.execute(() -> deliverSafely(entry, body));
+    }
+
+    /** Replays what the spool holds beyond the progress mark (messages accepted before a crash or stop). */
+    public int recover(List<SpoolEntry> committed) {
+        var mark = stores.mail().spoolProgress();
+        int replayed = 0;
+        for (var e : committed) {
+            boolean after = e.blob().segment() > mark[0] || (e.blob().segment() == mark[0] && e.end() > mark[1]);
+            if (after) {
+                var entry = e;
+                worker.execute(() -> deliverSafely(entry, spool.read(entry.blob())));
+                replayed++;
+            }
+        }
+        if (replayed > 0) {
+            log.info("replaying {} accepted message(s) not yet delivered before the last stop", replayed);
+        }
+        return replayed;
+    }
+
+    private void deliverSafely(SpoolEntry entry, byte[] body) {
+        try {
+            deliver(entry, body);
+            stores.mail().markSpoolProgress(entry.blob().segment(), entry.end());
+        } catch (RuntimeException e) {
+            // The spool keeps the message; the next start replays it from the progress mark.
+            log.error("delivering {} failed; it stays in the spool and is retried on the next start", entry.envelope().id(), e);
+        }
+    }
+
+    private void deliver(SpoolEntry entry, byte[] body) {
+        var env = entry.envelope();
+        var headers = HeaderParser.parse(body);
+        var at = env.receivedAt();
+        Optional<Mailbox> sender = env.authMailbox().flatMap(id -> stores.mailboxes().byId(id));
+        for (var rcpt : env.recipients()) {
+            var address = rcpt.address().toLowerCase(Locale.ROOT);
+            var local = stores.mailboxes().byAddress(address).filter(m -> !m.expiredAt(clock.instant()));
+            if (local.isPresent()) {
+                file(local.get(), Folder.INBOX, entry, headers, Set.of());
+            } else if (sender.isPresent() && !isHostedDomain(address)) {
+                stores.mail().enqueue(new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
+                        env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(), QueueEntry.WAITING, at, 0, at));
+            } else {
+                // Accepted at RCPT time, gone since (deleted or expired). The bounce comes with the outbound issue.
+                log.warn("{}: recipient {} no longer exists; message dropped for it", env.id(), address);
+            }
+        }
+        sender.ifPresent(m -> file(m, Folder.SENT, entry, headers, Set.of("\\Seen")));
+    }
+
+    private boolean isHostedDomain(String address) {
+        return stores.domains().byName(address.substring(address.lastIndexOf('@') + 1)).isPresent();
+    }
+
+    private void file(Mailbox mailbox, String folderName, SpoolEntry entry, ParsedHeaders headers, Set<String> flags) {
+        var folder = stores.mail().folder(mailbox.id(), folderName).orElseThrow();
+        var placement = threads.place(mailbox.id(), headers.fields(), entry.envelope().receivedAt());
+        stores.mail().append(folder.id(), new NewMessage(mailbox.id(), entry.envelope().id(), entry.blob(),
+                entry.envelope().receivedAt(), flags, headers.fields(), placement.threadId(), placement.parentId()));
+    }
+
+    /** Waits until everything submitted so far is delivered (for a clean stop and for tests). */
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("delivery did not finish within 30 s; the rest is replayed on the next start");
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.herald.server.smtp;
+
+import dev.herald.server.delivery.DeliveryProcessor;
+import dev.herald.server.delivery.HeaderParser;
+import dev.herald.server.smtp.codec.Replies;
+import dev.herald.server.smtp.codec.SmtpReply;
+import dev.herald.server.smtp.session.SmtpSession;
+import dev.herald.storage.spool.Spool;
+import dev.herald.storage.spool.SpoolEnvelope;
+import dev.herald.storage.spool.SpoolFullException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a transaction: checks what only the message itself can tell (the From: of a
+ * submission), adds the trace header, writes the message to the spool and, once it is fsync'ed,
+ * answers 250 and hands it to delivery.
+ */
+public final class MessageAcceptor {
+    private static final Logger log = LoggerFactory.getLogger(MessageAcceptor.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Spool spool;
+    private final DeliveryProcessor delivery;
+    private final String hostname;
+    private final Clock clock;
+
+    public MessageAcceptor(Spool spool, DeliveryProcessor delivery, String hostname, Clock clock) {
+        this.spool = spool;
+        this.delivery = delivery;
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    /** A queue id: time-ordered, unique across restarts. */
+    static String newId() {
+        return String.format("%011x%05x", System.currentTimeMillis(), RANDOM.nextInt(1 << 20)).toUpperCase(Locale.ROOT);
+    }
+
+    public CompletableFuture<SmtpReply> accept(SmtpSession s, byte[] body) {
+        var headers = HeaderParser.parse(body);
+        if (s.user.isPresent()) {
+            var owner = s.user.get().address();
+            var from = headers.fromAddresses();
+            if (from.isEmpty() || !from.stream().allMatch(a -> a.equalsIgnoreCase(owner))) {
+                return CompletableFuture.completedFuture(Replies.FROM_NOT_OWNED);
+            }
+        }
+        var id = newId();
+        var now = ZonedDateTime.now(clock);
+        boolean utf8 = s.mailParams.containsKey("SMTPUTF8");
+        var prefix = new StringBuilder(ReceivedHeader.build(s, hostname, id, now, utf8));
+        if (s.user.isPresent()) {
+            // RFC 6409 8.3: a submission server may add what the client left out.
+            if (!headers.hasMessageId()) {
+                prefix.append("Message-ID: <").append(id.toLowerCase(Locale.ROOT)).append('@').append(hostname).append(">\r\n");
+            }
+            if (!headers.hasDate()) {
+                prefix.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now.withZoneSameInstant(ZoneOffset.UTC)))
+                        .append("\r\n");
+            }
+        }
+        var head = prefix.toString().getBytes(StandardCharsets.UTF_8);
+        var message = new byte[head.length + body.length];
+        System.arraycopy(head, 0, message, 0, head.length);
+        System.arraycopy(body, 0, message, head.length, body.length);
+
+        var envelope = new SpoolEnvelope(id, now.toInstant(), s.listener.kind(), s.clientIp(), s.helo.orElse(""), s.tls.orElse(""),
+                s.user.map(u -> u.mailboxId()), s.sender.orElseThrow().address(), List.copyOf(s.recipients),
+                Optional.ofNullable(s.mailParams.get("RET")), Optional.ofNullable(s.mailParams.get("ENVID")));
+        return spool.append(envelope, message).handle((entry, failure) -> {
+            if (failure != null) {
+                var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                log.error("could not spool message {} from {}: {}", id, s.clientIp(), cause.toString());
+                return cause instanceof SpoolFullException ? Replies.DISK_FULL : Replies.LOCAL_ERROR;
+            }
+            delivery.submit(entry, message);
+            return Replies.accepted(id);
+        });
+    }
+}

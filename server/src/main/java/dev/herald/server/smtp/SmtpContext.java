@@ -1,0 +1,17 @@
+package dev.herald.server.smtp;
+
+import dev.herald.server.config.HeraldConfig;
+import dev.herald.storage.Stores;
+import io.netty.handler.ssl.SslContext;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/** What the SMTP handlers share: settings, storage, the authenticator and the acceptor. */
+public record SmtpContext(HeraldConfig config, Stores stores, SmtpAuthenticator authenticator, AuthThrottle throttle,
+                          MessageAcceptor acceptor, Optional<SslContext> tls, ConnectionLimiter limiter, Executor blocking,
+                          Clock clock) {
+    public String hostname() {
+        return config.hostname();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.herald.server.smtp.handlers;
+
+import dev.herald.server.smtp.SmtpContext;
+import dev.herald.server.smtp.codec.Replies;
+import dev.herald.server.smtp.codec.SmtpCommand;
+import dev.herald.server.smtp.session.Outcome;
+import dev.herald.server.smtp.session.SmtpSession;
+import dev.herald.storage.spool.SpoolRecipient;
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * RCPT TO. On the MX: only existing mailboxes of hosted domains, never anything else, whatever
+ * the address tricks (%-hack, quoted local parts holding '@', source routes, address literals).
+ * On submission: hosted mailboxes are checked, any other domain is queued for delivery.
+ */
+public final class RcptHandler {
+    private static final Pattern NOTIFY = Pattern.compile("NEVER|(SUCCESS|FAILURE|DELAY)(,(SUCCESS|FAILURE|DELAY))*", Pattern.CASE_INSENSITIVE);
+
+    private RcptHandler() {
+    }
+
+    public static CompletableFuture<Outcome> handle(SmtpContext ctx, SmtpSession s, SmtpCommand.Rcpt c) {
+        if (!s.inTransaction()) {
+            return Outcome.reply(Replies.NEED_MAIL);
+        }
+        for (var p : c.params().keySet()) {
+            if (!p.equals("NOTIFY") && !p.equals("ORCPT")) {
+                return Outcome.reply(Replies.UNKNOWN_PARAMETER.withText("unsupported RCPT parameter " + p));
+            }
+        }
+        var notify = Optional.ofNullable(c.params().get("NOTIFY"));
+        if (notify.isPresent() && !NOTIFY.matcher(notify.get()).matches()) {
+            return Outcome.reply(Replies.BAD_PARAMETER.withText("NOTIFY must be NEVER or a list of SUCCESS, FAILURE, DELAY"));
+        }
+        if (s.recipients.size() >= ctx.config().smtpMaxRecipients()) {
+            return Outcome.reply(Replies.TOO_MANY_RECIPIENTS);
+        }
+        var path = c.path();
+        if (!s.mailParams.containsKey("SMTPUTF8") && !MailHandler.ascii(path.address())) {
+            return Outcome.reply(Replies.SMTPUTF8_REQUIRED);
+        }
+        if (path.addressLiteral()) {
+            return reject(s, Replies.RELAY_DENIED.withText("relay access denied: address literals are not accepted"));
+        }
+        String domain;
+        try {
+            domain = IDN.toASCII(path.domain()).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return reject(s, Replies.BAD_RECIPIENT_SYNTAX.withText("malformed domain"));
+        }
+        boolean hosted = ctx.stores().domains().byName(domain).isPresent();
+        if (!hosted) {
+            if (s.listener.isSubmission() && s.user.isPresent()) {
+                return accept(s, path.localPart() + "@" + domain, notify, c.params());
+            }
+            return reject(s, Replies.RELAY_DENIED);
+        }
+        // A hosted domain: the local part must name an existing mailbox exactly. Quoted local
+        // parts and '%' never do (mailbox names are dot-atoms without them), so no trick relays.
+        var address = path.localPart().toLowerCase(Locale.ROOT) + "@" + domain;
+        boolean exists = !path.quoted() && ctx.stores().mailboxes().byAddress(address)
+                .filter(m -> !m.expiredAt(ctx.clock().instant())).isPresent();
+        if (!exists) {
+            return reject(s, Replies.UNKNOWN_USER.withText("no such mailbox here: " + path.address()));
+        }
+        return accept(s, address, notify, c.params());
+    }
+
+    private static CompletableFuture<Outcome> accept(SmtpSession s, String address, Optional<String> notify,
+                                                     java.util.Map<String, String> params) {
+        s.recipients.add(new SpoolRecipient(address, notify.map(n -> n.toUpperCase(Locale.ROOT)), Optional.ofNullable(params.get("ORCPT"))));
+        return Outcome.reply(Replies.RECIPIENT_OK);
+    }
+
+    private static CompletableFuture<Outcome> reject(SmtpSession s, dev.herald.server.smtp.codec.SmtpReply reply) {
+        s.rejectedRecipients++;
+        return Outcome.reply(reply);
+    }
+}
