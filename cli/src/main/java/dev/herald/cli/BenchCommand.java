@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** Load generators an operator can point at their own deployment. */
 @Command(name = "bench", description = "Measure a running Herald.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Provision.class})
+        subcommands = {BenchCommand.Provision.class, BenchCommand.Smtp.class})
 final class BenchCommand {
 
     @Command(name = "provision", mixinStandardHelpOptions = true,
@@ -111,6 +111,70 @@ final class BenchCommand {
             }
             var nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
             return Math.round(nanos / 10_000.0) / 100.0;
+        }
+    }
+
+    @Command(name = "smtp", mixinStandardHelpOptions = true,
+            description = "Send MESSAGES messages of SIZE bytes over SESSIONS concurrent SMTP sessions (plain dialogue, one "
+                    + "connection per session) and print accepted messages/s and latency percentiles. Loopback targets only.")
+    static final class Smtp implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "a loopback address (default: ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", defaultValue = "2525", description = "default: ${DEFAULT-VALUE} (the MX)")
+        int port;
+
+        @Option(names = "--sessions", defaultValue = "20", description = "default: ${DEFAULT-VALUE}")
+        int sessions;
+
+        @Option(names = "--messages", defaultValue = "20000", description = "default: ${DEFAULT-VALUE}")
+        int messages;
+
+        @Option(names = "--size", defaultValue = "4096", description = "body bytes per message (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--from", defaultValue = "load@bench.herald.test")
+        String from;
+
+        @Option(names = "--to", required = true, description = "an address the server accepts (a hosted mailbox)")
+        String to;
+
+        @Option(names = "--max-seconds", defaultValue = "300", description = "stop after this long (default: ${DEFAULT-VALUE})")
+        int maxSeconds;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!host.startsWith("127.") && !host.equals("localhost") && !host.equals("::1")) {
+                throw new CliException("refusing a non-loopback target: " + host);
+            }
+            var r = SmtpLoad.run(host, port, sessions, messages, size, from, to, Duration.ofSeconds(maxSeconds));
+            var out = new Output(spec.commandLine().getOut(), json);
+            var node = ApiClient.MAPPER.createObjectNode()
+                    .put("target", host + ":" + port)
+                    .put("sessions", sessions)
+                    .put("size", size)
+                    .put("accepted", r.accepted())
+                    .put("failed", r.failed())
+                    .put("seconds", Math.round(r.seconds() * 100) / 100.0)
+                    .put("messages_per_second", Math.round(r.perSecond()))
+                    .put("p50_ms", Math.round(r.percentileMs(0.5) * 100) / 100.0)
+                    .put("p99_ms", Math.round(r.percentileMs(0.99) * 100) / 100.0);
+            if (r.firstError() != null) {
+                node.put("first_error", r.firstError());
+            }
+            if (json) {
+                out.json(node);
+            } else {
+                out.fields(node, "target", "sessions", "size", "accepted", "failed", "seconds", "messages_per_second", "p50_ms", "p99_ms",
+                        "first_error");
+            }
+            return r.failed() > 0 ? 1 : 0;
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +31,14 @@ public final class DeliveryProcessor implements AutoCloseable {
     private final Spool spool;
     private final ThreadIndexer threads;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        var t = new Thread(r, "delivery");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final int PROGRESS_EVERY = 64;
+
+    private final ExecutorService worker = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                var t = new Thread(r, "delivery");
+                t.setDaemon(true);
+                return t;
+            });
 
     public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, Clock clock) {
         this.stores = stores;
@@ -68,10 +70,18 @@ public final class DeliveryProcessor implements AutoCloseable {
         return replayed;
     }
 
+    /** Entries delivered since the progress mark was last written. */
+    private int unmarked;
+
     private void deliverSafely(SpoolEntry entry, byte[] body) {
         try {
             deliver(entry, body);
-            stores.mail().markSpoolProgress(entry.blob().segment(), entry.end());
+            // The mark is written every so often, not per message: replay is idempotent, so an old
+            // mark only means a little more replay after a crash.
+            if (++unmarked >= PROGRESS_EVERY || worker instanceof java.util.concurrent.ThreadPoolExecutor tpe && tpe.getQueue().isEmpty()) {
+                stores.mail().markSpoolProgress(entry.blob().segment(), entry.end());
+                unmarked = 0;
+            }
         } catch (RuntimeException e) {
             // The spool keeps the message; the next start replays it from the progress mark.
             log.error("delivering {} failed; it stays in the spool and is retried on the next start", entry.envelope().id(), e);

@@ -49,7 +49,9 @@ public final class MessageAcceptor {
     }
 
     public CompletableFuture<SmtpReply> accept(SmtpSession s, byte[] body) {
-        var headers = HeaderParser.parse(body);
+        // Only a submission needs the header now (From: check, missing Message-ID/Date); inbound
+        // mail is parsed once, at delivery.
+        var headers = s.user.isPresent() ? HeaderParser.parse(body) : null;
         if (s.user.isPresent()) {
             var owner = s.user.get().address();
             var from = headers.fromAddresses();

@@ -60,6 +60,22 @@ class SmtpCodecTest {
     }
 
     @Test
+    void dataFedOneByteAtATimeGivesTheSameResult() {
+        var d = new SmtpFrameDecoder(512, 1000, 1 << 20);
+        var ch = new EmbeddedChannel(d);
+        d.expectData();
+        var wire = "a\r\n\n.\nX\r\nb\r\r.\r\n.\rY\r\n..stuffed\r\n.\r\nNOOP\r\n";
+        var out = new ArrayList<Object>();
+        for (char c : wire.toCharArray()) {
+            out.addAll(feed(d, ch, String.valueOf(c)));
+        }
+        assertThat(out).hasSize(2);
+        assertThat(body(out.get(0))).isEqualTo("a\r\n\n.\nX\r\nb\r\r.\r\n\rY\r\n.stuffed\r\n");
+        assertThat(((SmtpInput.DataBody) out.get(0)).size()).isEqualTo(body(out.get(0)).length());
+        assertThat(out.get(1)).isEqualTo(new SmtpInput.Line("NOOP"));
+    }
+
+    @Test
     void dataSplitAcrossReadsAndEmptyBody() {
         var d = new SmtpFrameDecoder(512, 1000, 1 << 20);
         var ch = new EmbeddedChannel(d);

@@ -51,16 +51,27 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public Optional<Folder> folder(long mailboxId, String name) {
-        folders(mailboxId);
+        var found = jdbc.queryOne("SELECT * FROM folders WHERE mailbox_id = ? AND name = ?", H2MailStore::folder, mailboxId, name);
+        if (found.isPresent()) {
+            return found;
+        }
+        folders(mailboxId); // first use of this mailbox: create its special-use folders
         return jdbc.queryOne("SELECT * FROM folders WHERE mailbox_id = ? AND name = ?", H2MailStore::folder, mailboxId, name);
     }
 
     @Override
     public Optional<StoredMessage> append(long folderId, NewMessage m) {
+        try {
+            return Optional.of(insert(folderId, m));
+        } catch (DuplicateException replay) {
+            // The unique (folder, source) constraint: this copy is already there. The transaction
+            // rolled back, UID counter included.
+            return Optional.empty();
+        }
+    }
+
+    private StoredMessage insert(long folderId, NewMessage m) {
         return jdbc.transaction(tx -> {
-            if (tx.count("SELECT COUNT(*) FROM messages WHERE folder_id = ? AND source = ?", folderId, m.source()) > 0) {
-                return Optional.<StoredMessage>empty();
-            }
             var counters = tx.queryOne("SELECT uidnext, highest_modseq FROM folders WHERE id = ? FOR UPDATE",
                     rs -> new long[] {rs.getLong(1), rs.getLong(2)}, folderId).orElseThrow();
             long uid = counters[0];
@@ -75,8 +86,8 @@ public final class H2MailStore implements MailStore {
                     m.blob().segment(), m.blob().offset(), m.source(), cut(h.messageId(), 998), cut(h.inReplyTo(), 998),
                     refs.length() > REFS_MAX ? refs.substring(refs.length() - REFS_MAX) : refs, cut(h.subject(), 998),
                     cut(h.from(), 2000), cut(h.to(), 8000), cut(h.cc(), 8000), h.date(), m.threadId(), m.parentId());
-            return Optional.of(new StoredMessage(id, m.mailboxId(), folderId, uid, modseq, m.flags(), m.internalDate(), m.blob(),
-                    m.source(), h, m.threadId(), m.parentId()));
+            return new StoredMessage(id, m.mailboxId(), folderId, uid, modseq, m.flags(), m.internalDate(), m.blob(),
+                    m.source(), h, m.threadId(), m.parentId());
         });
     }
 

@@ -185,59 +185,78 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * The DATA state machine. dataState: 0 inside a line, 1 at the start of a line (after CRLF),
-     * 2 start of line then ".", 3 start of line then ".\r".
+     * The DATA state machine over the readable bytes in bulk. dataState: 0 inside a line, 1 at the
+     * start of a line (after CRLF), 2 start of line then ".", 3 start of line then ".\r". Runs of
+     * ordinary bytes are copied at once; only a stuffed dot is left out.
      */
     private void data(ByteBuf in, List<Object> out) {
-        while (in.isReadable()) {
-            byte b = in.readByte();
+        int n = in.readableBytes();
+        var bytes = new byte[n];
+        in.getBytes(in.readerIndex(), bytes);
+        int runStart = 0;
+        for (int i = 0; i < n; i++) {
+            byte b = bytes[i];
             switch (dataState) {
-                case 1:
+                case 1 -> {
                     if (b == '.') {
+                        append(bytes, runStart, i);
+                        runStart = i + 1; // hold the dot back: it is stuffing or the terminator
                         dataState = 2;
                         continue;
                     }
                     dataState = 0;
-                    break;
-                case 2:
+                }
+                case 2 -> {
                     if (b == '\r') {
                         dataState = 3;
                         continue;
                     }
-                    dataState = 0; // a stuffed dot: dropped
-                    break;
-                case 3:
+                    dataState = 0; // a stuffed dot: dropped (runStart is already past it)
+                }
+                case 3 -> {
                     if (b == '\n') {
+                        in.skipBytes(i + 1);
                         mode = Mode.LINE;
                         boolean tooBig = dataSize > maxMessageSize;
                         out.add(new SmtpInput.DataBody(tooBig ? new byte[0] : data.toByteArray(), dataSize, tooBig, lineTooLong));
                         data = null;
                         return;
                     }
-                    dataState = 0; // "." "\r" then something else: the dot was stuffing, the CR is data
-                    emit((byte) '\r');
-                    break;
-                default:
-                    break;
+                    // "." "\r" then something else: the dot was stuffing, the CR is data.
+                    dataState = 0;
+                    runStart = i - 1;
+                }
+                default -> {
+                }
             }
-            emit(b);
+            if (b == '\n') {
+                if (pendingCr) {
+                    dataState = 1;
+                }
+                lineLength = 0;
+            } else if (++lineLength > maxDataLine) {
+                lineTooLong = true;
+            }
+            pendingCr = b == '\r';
+        }
+        // Bytes of a held-back ".\r" stay unconsumed until the next read decides what they are.
+        int keep = dataState == 2 ? 0 : dataState == 3 ? 1 : 0;
+        append(bytes, runStart, n - keep);
+        in.skipBytes(n - keep);
+        if (dataState == 3) {
+            dataState = 2; // re-read the CR next time
         }
     }
 
-    private void emit(byte b) {
-        dataSize++;
+    private void append(byte[] bytes, int from, int to) {
+        int len = to - from;
+        if (len <= 0) {
+            return;
+        }
+        dataSize += len;
         if (dataSize <= maxMessageSize) {
-            data.write(b);
+            data.write(bytes, from, len);
         }
-        if (b == '\n') {
-            if (pendingCr) {
-                dataState = 1;
-            }
-            lineLength = 0;
-        } else if (++lineLength > maxDataLine) {
-            lineTooLong = true;
-        }
-        pendingCr = b == '\r';
     }
 
     @Override
