@@ -118,6 +118,7 @@ public final class Herald implements AutoCloseable {
             KeyRoutes.register(router, keys, stores);
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
+            dev.herald.server.http.routes.QueueRoutes.register(router, lookups, stores);
 
             var background = Executors.newSingleThreadScheduledExecutor(r -> {
                 var t = new Thread(r, "herald-background");

@@ -127,6 +127,17 @@ class SmtpClientsTest {
         assertThat(raw).contains("(authenticated as bob@acme.com by LOGIN)");
         assertThat(raw).doesNotContain("for <alice@acme.com>"); // two recipients: no single "for"
         awaitOne("bob@acme.com", "Sent", msg.getMessageID());
+        // The remote recipient waits in the sending tenant's queue.
+        await().until(() -> expect(200, admin.get("/v1/queue?tenant=acme")).get("entries").toString().contains("partner@remote.example"));
+        JsonNode entry = null;
+        for (var e : expect(200, admin.get("/v1/queue?tenant=acme")).get("entries")) {
+            assertThat(e.get("recipient").asText()).as("hosted recipients are delivered, never queued").doesNotEndWith("@acme.com");
+            if (e.get("recipient").asText().equals("partner@remote.example")) {
+                entry = e;
+            }
+        }
+        assertThat(entry.get("sender").asText()).isEqualTo("bob@acme.com");
+        assertThat(entry.get("state").asText()).isEqualTo("waiting");
     }
 
     @Test
