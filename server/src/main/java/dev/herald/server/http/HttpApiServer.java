@@ -1,14 +1,10 @@
 package dev.herald.server.http;
 
+import dev.herald.server.NettyListener;
 import dev.herald.server.provisioning.ApiKeyService;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -35,27 +31,16 @@ public final class HttpApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        var bootstrap = new ServerBootstrap()
-                .group(boss, io)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, idleTimeout.toSeconds(), TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec(8192, 16384, 8192))
-                                .addLast(new HttpServerExpectContinueHandler())
-                                .addLast(new HttpObjectAggregator(maxBody))
-                                .addLast(new HttpApiHandler(router, keys, workers));
-                    }
-                });
         try {
-            this.channel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        } catch (Exception e) {
+            this.channel = NettyListener.bind("HTTP", boss, io, bindAddress, port, ch -> ch.pipeline()
+                    .addLast(new IdleStateHandler(0, 0, idleTimeout.toSeconds(), TimeUnit.SECONDS))
+                    .addLast(new HttpServerCodec(8192, 16384, 8192))
+                    .addLast(new HttpServerExpectContinueHandler())
+                    .addLast(new HttpObjectAggregator(maxBody))
+                    .addLast(new HttpApiHandler(router, keys, workers)));
+        } catch (IllegalStateException e) {
             close();
-            throw new IllegalStateException("cannot listen for HTTP on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 

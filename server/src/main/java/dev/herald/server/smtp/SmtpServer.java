@@ -1,15 +1,11 @@
 package dev.herald.server.smtp;
 
+import dev.herald.server.NettyListener;
 import dev.herald.server.smtp.codec.SmtpFrameDecoder;
 import dev.herald.server.smtp.session.Listener;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,32 +37,19 @@ public final class SmtpServer implements AutoCloseable {
 
     private void bind(SmtpContext ctx, Listener listener, int port) {
         var c = ctx.config();
-        var bootstrap = new ServerBootstrap()
-                .group(boss, io)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        var p = ch.pipeline();
-                        if (listener == Listener.SUBMISSIONS) {
-                            p.addLast("tls", ctx.tls().orElseThrow().newHandler(ch.alloc()));
-                        }
-                        var decoder = new SmtpFrameDecoder(c.smtpMaxCommandLine(), c.smtpMaxLineLength() - 1, c.smtpMaxMessageSize());
-                        p.addLast(SmtpConnectionHandler.IDLE, new IdleStateHandler(c.smtpCommandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast("smtp-decoder", decoder);
-                        p.addLast("smtp", new SmtpConnectionHandler(ctx, listener, decoder));
+        var ch = NettyListener.bind("SMTP (" + listener.name().toLowerCase(java.util.Locale.ROOT) + ")", boss, io, c.bindAddress(), port,
+                sc -> {
+                    var p = sc.pipeline();
+                    if (listener == Listener.SUBMISSIONS) {
+                        p.addLast("tls", ctx.tls().orElseThrow().newHandler(sc.alloc()));
                     }
+                    var decoder = new SmtpFrameDecoder(c.smtpMaxCommandLine(), c.smtpMaxLineLength() - 1, c.smtpMaxMessageSize());
+                    p.addLast(SmtpConnectionHandler.IDLE, new IdleStateHandler(c.smtpCommandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    p.addLast("smtp-decoder", decoder);
+                    p.addLast("smtp", new SmtpConnectionHandler(ctx, listener, decoder));
                 });
-        try {
-            var ch = bootstrap.bind(new InetSocketAddress(c.bindAddress(), port)).sync().channel();
-            channels.add(ch);
-            ports.put(listener, ((InetSocketAddress) ch.localAddress()).getPort());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for SMTP (" + listener.name().toLowerCase(java.util.Locale.ROOT) + ") on "
-                    + c.bindAddress() + ":" + port + ": " + e.getMessage(), e);
-        }
+        channels.add(ch);
+        ports.put(listener, ((InetSocketAddress) ch.localAddress()).getPort());
     }
 
     public int port(Listener listener) {
