@@ -95,7 +95,7 @@ public final class Herald implements AutoCloseable {
 
             // Mail: the spool first (it recovers what was committed before a crash), then delivery
             // replays what was not yet delivered, then the listeners open.
-            var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize());
+            var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), clock);
             delivery.recover(spool.recovered());
             var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock);

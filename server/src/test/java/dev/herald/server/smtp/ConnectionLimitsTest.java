@@ -22,7 +22,7 @@ class ConnectionLimitsTest {
             int mx = herald.smtpPort(Listener.MX);
             try (var a = SmtpScript.plain(mx); var b = SmtpScript.plain(mx)) {
                 assertThat(a.reply()).startsWith("220");
-                assertThat(b.reply()).startsWith("220");
+                assertThat(b.reply()).startsWith("220"); // both counted before c connects
                 try (var c = SmtpScript.plain(mx)) {
                     assertThat(c.reply()).startsWith("421 4.7.0 too many connections from your address");
                     assertThat(c.closedByServer()).isTrue();
@@ -45,12 +45,50 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void dataTimeoutIsItsOwn() throws Exception {
+        try (var herald = TestHerald.start(data, Map.of("smtp.command_timeout", "30s", "smtp.data_timeout", "1s"))) {
+            herald.admin().createTenant("t");
+            herald.admin().addDomain("t", "t.example");
+            herald.admin().createMailbox("a@t.example");
+            try (var s = SmtpScript.plain(herald.smtpPort(Listener.MX))) {
+                s.hello();
+                s.send("MAIL FROM:<x@remote.example>");
+                s.send("RCPT TO:<a@t.example>");
+                assertThat(s.send("DATA")).startsWith("354");
+                s.write("Subject: stalled\r\n\r\nhalf");
+                assertThat(s.reply()).startsWith("421 4.4.2");
+                assertThat(s.closedByServer()).isTrue();
+            }
+            assertThat(dev.herald.server.testing.TestApi.expect(200, herald.admin().get("/v1/mailboxes/a@t.example/messages"))
+                    .get("messages")).isEmpty();
+        }
+    }
+
+    @Test
+    void aConfiguredCertificateIsServed(@org.junit.jupiter.api.io.TempDir Path certs) throws Exception {
+        var cert = certs.resolve("mail.pem");
+        var key = certs.resolve("mail.key");
+        dev.herald.server.tls.TlsTestSupport.generate(cert, key, "mail.configured.example");
+        try (var herald = TestHerald.start(data, Map.of("tls.certificate", cert.toString(), "tls.key", key.toString()))) {
+            var ctx = SmtpScript.trustAll();
+            try (var socket = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", herald.smtpPort(Listener.SUBMISSIONS))) {
+                socket.startHandshake();
+                var peer = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+                assertThat(peer.getSubjectX500Principal().getName()).isEqualTo("CN=mail.configured.example");
+            }
+            assertThat(data.resolve("tls")).doesNotExist();
+        }
+    }
+
+    @Test
     void totalLimit() throws Exception {
         try (var herald = TestHerald.start(data, Map.of("smtp.max_connections", "1"))) {
             int sub = herald.smtpPort(Listener.SUBMISSION);
-            try (var a = SmtpScript.plain(sub); var b = SmtpScript.plain(sub)) {
-                assertThat(a.reply()).startsWith("220");
-                assertThat(b.reply()).startsWith("421 4.7.0 too many connections");
+            try (var a = SmtpScript.plain(sub)) {
+                assertThat(a.reply()).startsWith("220"); // a is counted before b connects
+                try (var b = SmtpScript.plain(sub)) {
+                    assertThat(b.reply()).startsWith("421 4.7.0 too many connections");
+                }
             }
         }
     }

@@ -55,11 +55,11 @@ public final class Spool implements AutoCloseable {
     private int segment;
     private FileChannel out;
 
-    private Spool(Path dir, long segmentBytes) throws IOException {
+    private Spool(Path dir, long segmentBytes, int scanFrom) throws IOException {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
-        this.recovered = recover();
+        this.recovered = recover(scanFrom);
         this.writer = new Thread(this::writeLoop, "spool-writer");
         writer.setDaemon(true);
         writer.start();
@@ -67,8 +67,17 @@ public final class Spool implements AutoCloseable {
 
     /** Opens the spool in {@code dir}, recovering what was committed and cutting off what was not. */
     public static Spool open(Path dir, long segmentBytes) {
+        return open(dir, segmentBytes, 0);
+    }
+
+    /**
+     * Opens the spool, reading back only segments from {@code scanFrom} on: the ones before it are
+     * fully processed (the caller's progress mark says so), and a start should not read all mail ever
+     * received. The last segment is always checked for a cut-off batch.
+     */
+    public static Spool open(Path dir, long segmentBytes, int scanFrom) {
         try {
-            return new Spool(dir, segmentBytes);
+            return new Spool(dir, segmentBytes, scanFrom);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the spool in " + dir + ": " + e.getMessage(), e);
         }
@@ -244,7 +253,7 @@ public final class Spool implements AutoCloseable {
 
     // --- recovery --------------------------------------------------------------------------
 
-    private List<SpoolEntry> recover() throws IOException {
+    private List<SpoolEntry> recover(int scanFrom) throws IOException {
         var numbers = new ArrayList<Integer>();
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(p -> {
@@ -256,8 +265,16 @@ public final class Spool implements AutoCloseable {
         }
         numbers.sort(null);
         var committed = new ArrayList<SpoolEntry>();
+        int last = numbers.isEmpty() ? -1 : numbers.get(numbers.size() - 1);
         for (int n : numbers) {
-            long validEnd = scan(n, committed::add);
+            if (n < scanFrom && n != last) {
+                continue;
+            }
+            var found = new ArrayList<SpoolEntry>();
+            long validEnd = scan(n, found::add);
+            if (n >= scanFrom) {
+                committed.addAll(found);
+            }
             try (var ch = FileChannel.open(segmentPath(n), StandardOpenOption.WRITE)) {
                 if (ch.size() > validEnd) {
                     log.warn("spool segment {}: discarding {} bytes after the last commit (a batch cut off by a crash)",

@@ -91,5 +91,10 @@ class SpoolTest {
         try (var spool = Spool.open(dir, 64 * 1024)) {
             assertThat(spool.recovered()).hasSize(400);
         }
+        // From a progress mark on, earlier segments are not read back.
+        int lastSegment = futures.get(399).get().blob().segment();
+        try (var spool = Spool.open(dir, 64 * 1024, lastSegment)) {
+            assertThat(spool.recovered()).isNotEmpty().allMatch(e -> e.blob().segment() >= lastSegment);
+        }
     }
 }
