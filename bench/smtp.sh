@@ -20,7 +20,7 @@ if ! pgrep -x master >/dev/null; then
 fi
 "$here/herald" --version >/dev/null
 (cd "$work" && exec "$here/herald" serve --data "$work/data" --http-port "$http" --set "smtp.mx.port=$mx" \
-   --set smtp.submission.port=0 --set smtp.submissions.port=0 >"$work/serve.log" 2>&1) &
+   --set smtp.submission.port=0 --set smtp.submissions.port=0 --set imap.port=0 --set imaps.port=0 >"$work/serve.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$http/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 jpid=$(pgrep -f "herald.jar serve --data $work/data" | head -1)

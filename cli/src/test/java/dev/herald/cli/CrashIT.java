@@ -150,7 +150,7 @@ class CrashIT {
     private Process start(int http, int mx, String log) throws IOException {
         var p = new ProcessBuilder("java", "-jar", JAR.toString(), "serve", "--data", data.resolve("data").toString(),
                 "--http-port", String.valueOf(http), "--set", "smtp.mx.port=" + mx, "--set", "smtp.submission.port=0",
-                "--set", "smtp.submissions.port=0", "--set", "server.hostname=crash.test")
+                "--set", "smtp.submissions.port=0", "--set", "imap.port=0", "--set", "imaps.port=0", "--set", "server.hostname=crash.test")
                 .redirectErrorStream(true).redirectOutput(data.resolve(log).toFile()).start();
         var client = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.send(

@@ -60,11 +60,12 @@ public final class Herald implements AutoCloseable {
     private final Spool spool;
     private final DeliveryProcessor delivery;
     private final SmtpServer smtp;
+    private final dev.herald.server.imap.ImapServer imap;
     private final ExecutorService blocking;
 
     private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
                    ScheduledExecutorService background, Spool spool, DeliveryProcessor delivery, SmtpServer smtp,
-                   ExecutorService blocking) {
+                   dev.herald.server.imap.ImapServer imap, ExecutorService blocking) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
@@ -73,6 +74,7 @@ public final class Herald implements AutoCloseable {
         this.spool = spool;
         this.delivery = delivery;
         this.smtp = smtp;
+        this.imap = imap;
         this.blocking = blocking;
     }
 
@@ -96,7 +98,8 @@ public final class Herald implements AutoCloseable {
             // Mail: the spool first (it recovers what was committed before a crash), then delivery
             // replays what was not yet delivered, then the listeners open.
             var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
-            var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), clock);
+            var events = new dev.herald.server.delivery.MailboxEvents();
+            var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock);
             delivery.recover(spool.recovered());
             var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock);
             var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
@@ -109,6 +112,10 @@ public final class Herald implements AutoCloseable {
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
                     new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock);
             var smtp = new SmtpServer(smtpContext);
+            var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
+                    new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
+                    clock, config.imapMaxLiteral());
+            var imap = new dev.herald.server.imap.ImapServer(imapContext);
 
             var router = new Router();
             TenantRoutes.register(router, tenants);
@@ -132,7 +139,8 @@ public final class Herald implements AutoCloseable {
                     config.httpIdleTimeout(), router, keys);
             log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
                     config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
-            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, blocking);
+            log.info("IMAP on {} (STARTTLS) and {} (TLS)", imap.port(), imap.tlsPort());
+            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, blocking);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -178,6 +186,11 @@ public final class Herald implements AutoCloseable {
         return smtp.port(listener);
     }
 
+    /** The IMAP port, with STARTTLS ({@code tls} false) or implicit TLS. */
+    public int imapPort(boolean tls) {
+        return tls ? imap.tlsPort() : imap.port();
+    }
+
     public HeraldConfig config() {
         return config;
     }
@@ -190,6 +203,7 @@ public final class Herald implements AutoCloseable {
     public void close() {
         http.close();
         smtp.close();
+        imap.close();
         spool.close();      // commits what is queued; sessions are gone
         delivery.close();   // delivers what was committed; the rest replays on the next start
         blocking.shutdownNow();

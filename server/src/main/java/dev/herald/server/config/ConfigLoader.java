@@ -118,7 +118,14 @@ public final class ConfigLoader {
                 (int) typed(v, "smtp.auth_max_failures", Long::parseLong, 1, 10_000),
                 duration(v, "smtp.auth_failure_window"),
                 duration(v, "thread.subject_window"),
-                typed(v, "spool.segment_size", Units::bytes, 64 * 1024, 1L << 40));
+                typed(v, "spool.segment_size", Units::bytes, 64 * 1024, 1L << 40),
+                port(v, "imap.port"),
+                port(v, "imaps.port"),
+                (int) typed(v, "imap.max_command_line", Units::bytes, 1024, 1 << 24),
+                typed(v, "imap.max_literal", Units::bytes, 1024, 1L << 31),
+                duration(v, "imap.idle_timeout"),
+                duration(v, "imap.idle_max"),
+                (int) typed(v, "imap.max_sessions_per_account", Long::parseLong, 1, 100_000));
     }
 
     private static java.util.Optional<Path> optionalPath(Map<String, String> v, String key) {

@@ -39,5 +39,12 @@ public record HeraldConfig(
         int smtpAuthMaxFailures,
         Duration smtpAuthFailureWindow,
         Duration threadSubjectWindow,
-        long spoolSegmentSize) {
+        long spoolSegmentSize,
+        int imapPort,
+        int imapsPort,
+        int imapMaxCommandLine,
+        long imapMaxLiteral,
+        Duration imapIdleTimeout,
+        Duration imapIdleMax,
+        int imapMaxSessionsPerAccount) {
 }

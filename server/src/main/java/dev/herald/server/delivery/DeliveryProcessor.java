@@ -40,11 +40,45 @@ public final class DeliveryProcessor implements AutoCloseable {
                 return t;
             });
 
-    public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, Clock clock) {
+    private final MailboxEvents events;
+
+    public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock) {
         this.stores = stores;
         this.spool = spool;
         this.threads = threads;
+        this.events = events;
         this.clock = clock;
+    }
+
+    /**
+     * Files a spooled IMAP APPEND into its folder (on the delivery thread, in spool order).
+     * @return the stored copy, once it is in the index
+     */
+    public java.util.concurrent.CompletableFuture<dev.herald.storage.mail.StoredMessage> submitAppend(SpoolEntry entry, byte[] body) {
+        var done = new java.util.concurrent.CompletableFuture<dev.herald.storage.mail.StoredMessage>();
+        worker.execute(() -> {
+            try {
+                done.complete(fileAppend(entry, body));
+                deliverSafely(entry, null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private dev.herald.storage.mail.StoredMessage fileAppend(SpoolEntry entry, byte[] body) {
+        var env = entry.envelope();
+        var mailbox = stores.mailboxes().byId(env.authMailbox().orElseThrow()).orElseThrow();
+        var folder = stores.mail().folder(mailbox.id(), env.folder().orElseThrow())
+                .orElseThrow(() -> new IllegalStateException("folder " + env.folder().get() + " is gone"));
+        var headers = HeaderParser.parse(body);
+        var placement = threads.place(mailbox.id(), headers.fields(), env.receivedAt());
+        var stored = stores.mail().append(folder.id(), new NewMessage(mailbox.id(), env.id(), entry.blob(), env.receivedAt(),
+                new java.util.LinkedHashSet<>(env.flags()), headers.fields(), placement.threadId(), placement.parentId()));
+        events.changed(mailbox.id());
+        return stored.orElseGet(() -> stores.mail().messages(folder.id()).stream()
+                .filter(m -> m.source().equals(env.id())).findFirst().orElseThrow());
     }
 
     /** Delivers a just-committed message; {@code body} is the same bytes the spool holds. */
@@ -75,7 +109,13 @@ public final class DeliveryProcessor implements AutoCloseable {
 
     private void deliverSafely(SpoolEntry entry, byte[] body) {
         try {
-            deliver(entry, body);
+            if (body != null) { // null: an APPEND already filed by submitAppend
+                if (entry.envelope().listener().equals(dev.herald.storage.spool.SpoolEnvelope.APPEND)) {
+                    fileAppend(entry, body); // a replay
+                } else {
+                    deliver(entry, body);
+                }
+            }
             // The mark is written every so often, not per message: replay is idempotent, so an old
             // mark only means a little more replay after a crash.
             if (++unmarked >= PROGRESS_EVERY || worker instanceof java.util.concurrent.ThreadPoolExecutor tpe && tpe.getQueue().isEmpty()) {
@@ -118,6 +158,7 @@ public final class DeliveryProcessor implements AutoCloseable {
         var placement = threads.place(mailbox.id(), headers.fields(), entry.envelope().receivedAt());
         stores.mail().append(folder.id(), new NewMessage(mailbox.id(), entry.envelope().id(), entry.blob(),
                 entry.envelope().receivedAt(), flags, headers.fields(), placement.threadId(), placement.parentId()));
+        events.changed(mailbox.id());
     }
 
     /** Waits until everything submitted so far is delivered (for a clean stop and for tests). */

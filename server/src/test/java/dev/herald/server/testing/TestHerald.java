@@ -38,6 +38,8 @@ public final class TestHerald implements AutoCloseable {
         overrides.put("smtp.mx.port", "0");
         overrides.put("smtp.submission.port", "0");
         overrides.put("smtp.submissions.port", "0");
+        overrides.put("imap.port", "0");
+        overrides.put("imaps.port", "0");
         overrides.put("server.hostname", "mx.herald.test");
         overrides.putAll(settings);
         herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides));
@@ -59,6 +61,10 @@ public final class TestHerald implements AutoCloseable {
 
     public int smtpPort(dev.herald.server.smtp.session.Listener listener) {
         return herald.smtpPort(listener);
+    }
+
+    public int imapPort(boolean tls) {
+        return herald.imapPort(tls);
     }
 
     public Path dataDir() {

@@ -101,6 +101,69 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public java.util.OptionalLong setFlags(long folderId, long uid, Set<String> flags) {
+        return jdbc.transaction(tx -> {
+            long modseq = nextModseq(tx, folderId);
+            int n = tx.update("UPDATE messages SET flags = ?, modseq = ? WHERE folder_id = ? AND uid = ?",
+                    String.join(" ", flags), modseq, folderId, uid);
+            return n == 1 ? java.util.OptionalLong.of(modseq) : java.util.OptionalLong.empty();
+        });
+    }
+
+    @Override
+    public void expunge(long folderId, java.util.Collection<Long> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        jdbc.transaction(tx -> {
+            nextModseq(tx, folderId);
+            for (var uid : uids) {
+                tx.update("DELETE FROM messages WHERE folder_id = ? AND uid = ?", folderId, uid);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public StoredMessage copy(StoredMessage m, long toFolderId) {
+        // A copy is a new source in the target folder (the same message may be copied there twice).
+        var source = m.source().split("/")[0] + "/" + Long.toHexString(System.nanoTime());
+        return insert(toFolderId, new NewMessage(m.mailboxId(), source, m.blob(), m.internalDate(), m.flags(), m.headers(),
+                m.threadId(), m.parentId()));
+    }
+
+    @Override
+    public Folder createFolder(long mailboxId, String name) {
+        folders(mailboxId);
+        var now = Jdbc.now();
+        long id = jdbc.insert("INSERT INTO folders(mailbox_id, name, special_use, uidvalidity, uidnext, highest_modseq, subscribed, "
+                + "created_at) VALUES (?, ?, NULL, ?, 1, 0, TRUE, ?)", mailboxId, name, now.getEpochSecond() + System.nanoTime() % 1000, now);
+        return jdbc.queryOne("SELECT * FROM folders WHERE id = ?", H2MailStore::folder, id).orElseThrow();
+    }
+
+    @Override
+    public boolean deleteFolder(long folderId) {
+        return jdbc.update("DELETE FROM folders WHERE id = ?", folderId) == 1;
+    }
+
+    @Override
+    public boolean renameFolder(long folderId, String newName) {
+        return jdbc.update("UPDATE folders SET name = ?, uidvalidity = uidvalidity + 1 WHERE id = ?", newName, folderId) == 1;
+    }
+
+    @Override
+    public void subscribe(long folderId, boolean subscribed) {
+        jdbc.update("UPDATE folders SET subscribed = ? WHERE id = ?", subscribed, folderId);
+    }
+
+    private static long nextModseq(Jdbc tx, long folderId) {
+        long modseq = tx.queryOne("SELECT highest_modseq FROM folders WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), folderId)
+                .orElseThrow() + 1;
+        tx.update("UPDATE folders SET highest_modseq = ? WHERE id = ?", modseq, folderId);
+        return modseq;
+    }
+
+    @Override
     public Optional<MessageLink> byMessageId(long mailboxId, String messageId) {
         return jdbc.queryOne("SELECT id, thread_id, parent_id FROM messages WHERE mailbox_id = ? AND message_id = ? ORDER BY id LIMIT 1",
                 H2MailStore::link, mailboxId, messageId);

@@ -24,6 +24,25 @@ public interface MailStore {
 
     List<StoredMessage> messages(long folderId);
 
+    /** Replaces a message's flags with a new modseq. @return the new modseq, or empty when the message is gone */
+    java.util.OptionalLong setFlags(long folderId, long uid, java.util.Set<String> flags);
+
+    /** Removes messages from a folder (their bodies stay in the spool). Bumps the folder's modseq. */
+    void expunge(long folderId, java.util.Collection<Long> uids);
+
+    /** Copies a message into another folder under that folder's next UID. */
+    StoredMessage copy(StoredMessage message, long toFolderId);
+
+    /** @throws dev.herald.storage.DuplicateException when the mailbox has a folder of that name */
+    Folder createFolder(long mailboxId, String name);
+
+    boolean deleteFolder(long folderId);
+
+    /** @throws dev.herald.storage.DuplicateException when the new name is taken */
+    boolean renameFolder(long folderId, String newName);
+
+    void subscribe(long folderId, boolean subscribed);
+
     Optional<MessageLink> byMessageId(long mailboxId, String messageId);
 
     /** A message of the mailbox that names {@code messageId} as its In-Reply-To (a child that came first). */

@@ -20,10 +20,21 @@ import java.util.Optional;
  * @param authMailbox the authenticated mailbox's id, for submissions
  * @param ret         DSN RET parameter (FULL/HDRS), if given
  * @param envid       DSN ENVID parameter, if given
+ * @param folder      for an IMAP APPEND (listener "append"): the folder of {@code authMailbox} it goes to
+ * @param flags       for an IMAP APPEND: the flags it is stored with
  */
 public record SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
                             Optional<Long> authMailbox, String sender, List<SpoolRecipient> recipients,
-                            Optional<String> ret, Optional<String> envid) {
+                            Optional<String> ret, Optional<String> envid, Optional<String> folder, List<String> flags) {
+
+    public static final String APPEND = "append";
+
+    /** An SMTP acceptance: no folder, no flags. */
+    public SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
+                         Optional<Long> authMailbox, String sender, List<SpoolRecipient> recipients,
+                         Optional<String> ret, Optional<String> envid) {
+        this(id, receivedAt, listener, client, helo, tls, authMailbox, sender, recipients, ret, envid, Optional.empty(), List.of());
+    }
 
     byte[] encode() {
         try {
@@ -45,6 +56,8 @@ public record SpoolEnvelope(String id, Instant receivedAt, String listener, Stri
             }
             out.writeUTF(ret.orElse(""));
             out.writeUTF(envid.orElse(""));
+            out.writeUTF(folder.orElse(""));
+            out.writeUTF(String.join(" ", flags));
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -66,8 +79,12 @@ public record SpoolEnvelope(String id, Instant receivedAt, String listener, Stri
         for (int i = 0; i < n; i++) {
             rcpts.add(new SpoolRecipient(in.readUTF(), nonEmpty(in.readUTF()), nonEmpty(in.readUTF())));
         }
+        var ret = nonEmpty(in.readUTF());
+        var envid = nonEmpty(in.readUTF());
+        var folder = nonEmpty(in.readUTF());
+        var flags = in.readUTF();
         return new SpoolEnvelope(id, at, listener, client, helo, tls, auth < 0 ? Optional.empty() : Optional.of(auth), sender,
-                List.copyOf(rcpts), nonEmpty(in.readUTF()), nonEmpty(in.readUTF()));
+                List.copyOf(rcpts), ret, envid, folder, flags.isEmpty() ? List.of() : List.of(flags.split(" ")));
     }
 
     private static Optional<String> nonEmpty(String s) {

@@ -1,0 +1,280 @@
+package dev.herald.server.imap;
+
+import dev.herald.server.delivery.MailboxEvents;
+import dev.herald.server.imap.codec.ImapCommand;
+import dev.herald.server.imap.codec.ImapFrame;
+import dev.herald.server.imap.codec.ImapFrameDecoder;
+import dev.herald.server.imap.codec.ImapParseException;
+import dev.herald.server.imap.codec.ImapParser;
+import dev.herald.server.imap.handlers.ImapHandler;
+import dev.herald.server.imap.handlers.LoginHandler;
+import dev.herald.server.imap.handlers.Responder;
+import dev.herald.server.imap.handlers.StartTlsHandler;
+import dev.herald.server.imap.session.ImapSession;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IMAP connection: parses each framed command, checks it is valid in the session's state,
+ * runs its handler, then reports what changed in the selected folder and completes the command.
+ * While a command is pending (a login hash, an APPEND's fsync, IDLE) nothing else is read.
+ */
+final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame> implements MailboxEvents.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ImapConnectionHandler.class);
+    private static final Set<String> NO_EXPUNGE_DURING = Set.of("FETCH", "STORE", "SEARCH");
+
+    private final ImapContext ctx;
+    private final ImapFrameDecoder decoder;
+    private final Map<String, ImapHandler> handlers;
+    private final LoginHandler login;
+    private final Function<ImapSession, List<String>> capabilities;
+    private final boolean implicitTls;
+    private ChannelHandlerContext ch;
+    private ImapSession session;
+    private CompletableFuture<String> waiting;
+    private long subscribed = -1;
+    private boolean closing;
+
+    ImapConnectionHandler(ImapContext ctx, ImapFrameDecoder decoder, Map<String, ImapHandler> handlers, LoginHandler login,
+                          Function<ImapSession, List<String>> capabilities, boolean implicitTls) {
+        this.ctx = ctx;
+        this.decoder = decoder;
+        this.handlers = handlers;
+        this.login = login;
+        this.capabilities = capabilities;
+        this.implicitTls = implicitTls;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ch) {
+        this.ch = ch;
+        var client = (InetSocketAddress) ch.channel().remoteAddress();
+        session = new ImapSession(client.getAddress().getHostAddress(), implicitTls);
+        write("* OK [CAPABILITY " + String.join(" ", capabilities.apply(session)) + "] Herald IMAP ready");
+        ch.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ch) {
+        unsubscribe();
+        login.closed(session);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ch, ImapFrame frame) {
+        if (closing) {
+            return;
+        }
+        if (frame instanceof ImapFrame.NeedContinuation) {
+            write("+ Ready for literal data");
+            ch.flush();
+            decoder.continueLiteral();
+        } else if (frame instanceof ImapFrame.TooLong t) {
+            write(t.tag() + " BAD " + (t.what().startsWith("literal") ? "[TOOBIG] " : "") + t.what() + " is over the limit");
+        } else if (frame instanceof ImapFrame.Line line) {
+            rawLine(line.text());
+        } else if (frame instanceof ImapFrame.Command c) {
+            command(c);
+        }
+    }
+
+    private void rawLine(String text) {
+        var pending = waiting;
+        if (session.idleTag != null) {
+            if (text.trim().equalsIgnoreCase("DONE")) {
+                session.idleTag = null;
+                decoder.commandMode();
+                pending.complete("OK IDLE terminated");
+            } else {
+                write("* BAD expected DONE to end IDLE");
+            }
+        } else if (session.authenticateTag != null) {
+            decoder.commandMode();
+            login.respond(ctx, session, text).whenComplete((r, e) -> pending.complete(e != null ? "NO authentication failed" : r));
+        }
+    }
+
+    private void command(ImapFrame.Command frame) {
+        ImapCommand c;
+        try {
+            c = ImapParser.parse(frame.pieces());
+        } catch (ImapParseException e) {
+            var first = frame.pieces().isEmpty() ? "" : String.valueOf(frame.pieces().get(0));
+            var tag = first.contains(" ") ? first.substring(0, first.indexOf(' ')) : "*";
+            write((tag.isEmpty() ? "*" : tag) + " BAD " + e.getMessage());
+            return;
+        }
+        var handler = handlers.get(c.name());
+        if (handler == null) {
+            write(c.tag() + " BAD unknown command " + c.name());
+            return;
+        }
+        if (!handler.states().contains(session.state)) {
+            write(c.tag() + " BAD " + c.name() + " is not valid " + stateName());
+            return;
+        }
+        CompletableFuture<String> result;
+        try {
+            result = handler.handle(ctx, session, c, responder());
+        } catch (ImapParseException e) {
+            write(c.tag() + " BAD " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.error("IMAP {} from {} failed", c.name(), session.clientIp, e);
+            write(c.tag() + " NO [SERVERBUG] internal error");
+            return;
+        }
+        if (session.idleTag != null) {
+            subscribe();
+            pushUpdates(true);
+            decoder.rawLines();
+        } else if (session.authenticateTag != null) {
+            decoder.rawLines();
+        }
+        if (result.isDone() && session.idleTag == null && session.authenticateTag == null) {
+            finish(c, result.join());
+            return;
+        }
+        waiting = result;
+        if (session.idleTag == null && session.authenticateTag == null) {
+            decoder.pause();
+        }
+        ch.flush();
+        result.whenCompleteAsync((status, failure) -> {
+            waiting = null;
+            if (failure != null) {
+                log.error("IMAP {} from {} failed", c.name(), session.clientIp, failure);
+            }
+            finish(c, failure != null ? "NO [SERVERBUG] internal error" : status);
+            ch.flush();
+            decoder.resume();
+        }, ch.executor());
+    }
+
+    private void finish(ImapCommand c, String status) {
+        if (status.equals(StartTlsHandler.BEGIN)) {
+            var ssl = new SslHandler(ctx.tls().orElseThrow().newEngine(ch.alloc()), true);
+            ch.pipeline().addFirst("tls", ssl);
+            decoder.discardBuffered();
+            session.tls = true;
+            write(c.tag() + " " + status);
+            return;
+        }
+        if (session.state == ImapSession.State.SELECTED) {
+            subscribe();
+            boolean uid = c.name().equals("UID");
+            pushUpdates(uid || !NO_EXPUNGE_DURING.contains(c.name()));
+        } else {
+            unsubscribe();
+        }
+        write(c.tag() + " " + status);
+        if (session.state == ImapSession.State.LOGOUT) {
+            closing = true;
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void pushUpdates(boolean allowExpunge) {
+        var sel = session.selected;
+        if (sel == null) {
+            return;
+        }
+        var current = ctx.stores().mail().messages(sel.folder.id());
+        for (var line : sel.refresh(current, allowExpunge, session.condstore)) {
+            write("* " + line);
+        }
+    }
+
+    /** A mailbox this session has selected changed: push it now if idling, else at the next command. */
+    @Override
+    public void changed(long mailboxId) {
+        ch.executor().execute(() -> {
+            if (session.idleTag != null && session.selected != null && !closing) {
+                pushUpdates(true);
+                ch.flush();
+            }
+        });
+    }
+
+    private void subscribe() {
+        if (session.user.isPresent() && subscribed != session.mailboxId()) {
+            unsubscribe();
+            subscribed = session.mailboxId();
+            ctx.events().subscribe(subscribed, this);
+        }
+    }
+
+    private void unsubscribe() {
+        if (subscribed >= 0) {
+            ctx.events().unsubscribe(subscribed, this);
+            subscribed = -1;
+        }
+    }
+
+    private String stateName() {
+        return switch (session.state) {
+            case NOT_AUTHENTICATED -> "before login";
+            case AUTHENTICATED -> "without a selected folder";
+            case SELECTED -> "with a folder selected";
+            case LOGOUT -> "after logout";
+        };
+    }
+
+    private Responder responder() {
+        return new Responder() {
+            @Override
+            public void untagged(String line) {
+                write("* " + line);
+            }
+
+            @Override
+            public void raw(byte[] bytes) {
+                ch.write(Unpooled.wrappedBuffer(bytes));
+            }
+
+            @Override
+            public void continuation(String text) {
+                write("+ " + text);
+            }
+        };
+    }
+
+    private void write(String line) {
+        ch.write(Unpooled.wrappedBuffer((line + "\r\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ch) {
+        ch.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ch, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !closing) {
+            closing = true;
+            ch.writeAndFlush(Unpooled.wrappedBuffer("* BYE autologout: idle for too long\r\n".getBytes(StandardCharsets.US_ASCII)))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        super.userEventTriggered(ch, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ch, Throwable cause) {
+        log.debug("IMAP connection from {} failed: {}", ch.channel().remoteAddress(), cause.toString());
+        ch.close();
+    }
+}

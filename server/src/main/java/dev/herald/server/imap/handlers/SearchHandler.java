@@ -1,0 +1,233 @@
+package dev.herald.server.imap.handlers;
+
+import dev.herald.server.imap.ImapContext;
+import dev.herald.server.imap.codec.ImapCommand;
+import dev.herald.server.imap.codec.ImapParseException;
+import dev.herald.server.imap.codec.Tok;
+import dev.herald.server.imap.mime.MimeIndex;
+import dev.herald.server.imap.session.ImapSession;
+import dev.herald.server.imap.session.SequenceSet;
+import dev.herald.storage.mail.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/** SEARCH and UID SEARCH with every RFC 3501 key, plus MODSEQ (CONDSTORE) and EMAILID/THREADID (OBJECTID). */
+public final class SearchHandler implements ImapHandler {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
+
+    /** A message under test: its sequence number, its row, and its raw bytes read only when a key needs them. */
+    private static final class Candidate {
+        final long seq;
+        final StoredMessage m;
+        private final ImapContext ctx;
+        private byte[] raw;
+
+        Candidate(long seq, StoredMessage m, ImapContext ctx) {
+            this.seq = seq;
+            this.m = m;
+            this.ctx = ctx;
+        }
+
+        byte[] raw() {
+            if (raw == null) {
+                raw = ctx.spool().read(m.blob());
+            }
+            return raw;
+        }
+    }
+
+    private static final class Keys {
+        private final List<Tok> args;
+        private int i;
+        private final long largestSeq;
+        private final long largestUid;
+
+        Keys(List<Tok> args, int start, long largestSeq, long largestUid) {
+            this.args = args;
+            this.i = start;
+            this.largestSeq = largestSeq;
+            this.largestUid = largestUid;
+        }
+
+        boolean more() {
+            return i < args.size();
+        }
+
+        String next(String key) throws ImapParseException {
+            if (i >= args.size()) {
+                throw new ImapParseException("SEARCH " + key + " needs an argument");
+            }
+            var t = Tok.text(args.get(i++));
+            if (t == null) {
+                throw new ImapParseException("SEARCH " + key + " needs a string");
+            }
+            return t;
+        }
+
+        Predicate<Candidate> all() throws ImapParseException {
+            Predicate<Candidate> p = c -> true;
+            while (more()) {
+                p = p.and(key());
+            }
+            return p;
+        }
+
+        Predicate<Candidate> key() throws ImapParseException {
+            var tok = args.get(i++);
+            if (tok instanceof Tok.ListTok list) {
+                var inner = new Keys(list.items(), 0, largestSeq, largestUid);
+                return inner.all();
+            }
+            var k = String.valueOf(Tok.text(tok)).toUpperCase(Locale.ROOT);
+            if (!k.isEmpty() && (Character.isDigit(k.charAt(0)) || k.charAt(0) == '*')) {
+                var set = SequenceSet.parse(k);
+                return c -> set.contains(c.seq, largestSeq);
+            }
+            switch (k) {
+                case "ALL": return c -> true;
+                case "ANSWERED": return flag("\\Answered");
+                case "UNANSWERED": return flag("\\Answered").negate();
+                case "DELETED": return flag("\\Deleted");
+                case "UNDELETED": return flag("\\Deleted").negate();
+                case "DRAFT": return flag("\\Draft");
+                case "UNDRAFT": return flag("\\Draft").negate();
+                case "FLAGGED": return flag("\\Flagged");
+                case "UNFLAGGED": return flag("\\Flagged").negate();
+                case "SEEN": return flag("\\Seen");
+                case "UNSEEN": return flag("\\Seen").negate();
+                case "RECENT", "NEW": return c -> false; // no session sees messages as recent
+                case "OLD": return c -> true;
+                case "KEYWORD": { var f = next(k); return c -> c.m.flags().stream().anyMatch(x -> x.equalsIgnoreCase(f)); }
+                case "UNKEYWORD": { var f = next(k); return c -> c.m.flags().stream().noneMatch(x -> x.equalsIgnoreCase(f)); }
+                case "FROM": return contains(next(k), c -> c.m.headers().from().orElse(""));
+                case "TO": return contains(next(k), c -> c.m.headers().to().orElse(""));
+                case "CC": return contains(next(k), c -> c.m.headers().cc().orElse(""));
+                case "BCC": return header("Bcc", next(k));
+                case "SUBJECT": return contains(next(k), c -> c.m.headers().subject().orElse(""));
+                case "HEADER": { var name = next(k); return header(name, next(k)); }
+                case "BODY": { var s = next(k).toLowerCase(Locale.ROOT); return c -> body(c).contains(s); }
+                case "TEXT": { var s = next(k).toLowerCase(Locale.ROOT); return c -> new String(c.raw(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(s); }
+                case "BEFORE": { var d = date(next(k)); return c -> day(c.m.internalDate()).isBefore(d); }
+                case "ON": { var d = date(next(k)); return c -> day(c.m.internalDate()).isEqual(d); }
+                case "SINCE": { var d = date(next(k)); return c -> !day(c.m.internalDate()).isBefore(d); }
+                case "SENTBEFORE": { var d = date(next(k)); return c -> c.m.headers().date().map(x -> day(x).isBefore(d)).orElse(false); }
+                case "SENTON": { var d = date(next(k)); return c -> c.m.headers().date().map(x -> day(x).isEqual(d)).orElse(false); }
+                case "SENTSINCE": { var d = date(next(k)); return c -> c.m.headers().date().map(x -> !day(x).isBefore(d)).orElse(false); }
+                case "LARGER": { long n = number(next(k)); return c -> c.m.blob().length() > n; }
+                case "SMALLER": { long n = number(next(k)); return c -> c.m.blob().length() < n; }
+                case "UID": { var set = SequenceSet.parse(next(k)); return c -> set.contains(c.m.uid(), largestUid); }
+                case "NOT": return key().negate();
+                case "OR": { var a = key(); var b = key(); return a.or(b); }
+                case "MODSEQ": { long n = number(next(k)); return c -> c.m.modseq() >= n; }
+                case "EMAILID": { var id = next(k); return c -> ("M" + Long.toHexString(c.m.id())).equals(id); }
+                case "THREADID": { var id = next(k); return c -> ("T" + Long.toHexString(c.m.threadId())).equals(id); }
+                default: throw new ImapParseException("unknown SEARCH key " + k);
+            }
+        }
+    }
+
+    @Override
+    public Set<String> commands() {
+        return Set.of("SEARCH");
+    }
+
+    @Override
+    public Set<ImapSession.State> states() {
+        return SELECTED;
+    }
+
+    @Override
+    public CompletableFuture<String> handle(ImapContext ctx, ImapSession s, ImapCommand c, Responder out) throws ImapParseException {
+        return search(ctx, s, c, out, false);
+    }
+
+    CompletableFuture<String> search(ImapContext ctx, ImapSession s, ImapCommand c, Responder out, boolean uid) throws ImapParseException {
+        int start = 0;
+        if (!c.args().isEmpty() && "CHARSET".equalsIgnoreCase(Tok.text(c.args().get(0)))) {
+            var charset = c.string(1).toUpperCase(Locale.ROOT);
+            if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+                return ImapHandler.done("NO [BADCHARSET (UTF-8 US-ASCII)] unsupported charset " + charset);
+            }
+            start = 2;
+        }
+        if (start >= c.args().size()) {
+            throw new ImapParseException("SEARCH needs at least one key");
+        }
+        var sel = s.selected;
+        var predicate = new Keys(c.args(), start, sel.exists(), sel.largestUid()).all();
+        var hits = new ArrayList<String>();
+        long highest = 0;
+        var messages = sel.messages();
+        for (int n = 0; n < messages.size(); n++) {
+            var cand = new Candidate(n + 1, messages.get(n), ctx);
+            if (predicate.test(cand)) {
+                hits.add(String.valueOf(uid ? cand.m.uid() : cand.seq));
+                highest = Math.max(highest, cand.m.modseq());
+            }
+        }
+        boolean modseqKey = c.args().stream().anyMatch(t -> "MODSEQ".equalsIgnoreCase(Tok.text(t)));
+        out.untagged("SEARCH" + (hits.isEmpty() ? "" : " " + String.join(" ", hits))
+                + (modseqKey && !hits.isEmpty() ? " (MODSEQ " + highest + ")" : ""));
+        return ImapHandler.done("OK " + (uid ? "UID " : "") + "SEARCH completed");
+    }
+
+    private static Predicate<Candidate> flag(String flag) {
+        return c -> c.m.flags().contains(flag);
+    }
+
+    private static Predicate<Candidate> contains(String needle, java.util.function.Function<Candidate, String> field) {
+        var n = needle.toLowerCase(Locale.ROOT);
+        return c -> field.apply(c).toLowerCase(Locale.ROOT).contains(n);
+    }
+
+    private static Predicate<Candidate> header(String name, String needle) {
+        var n = needle.toLowerCase(Locale.ROOT);
+        return c -> {
+            var raw = c.raw();
+            var index = MimeIndex.parse(raw);
+            var header = new String(raw, index.headerStart(), index.bodyStart() - index.headerStart(), StandardCharsets.UTF_8);
+            var prefix = name.toLowerCase(Locale.ROOT) + ":";
+            for (var line : header.replaceAll("\r?\n[ \t]+", " ").split("\r?\n")) {
+                if (line.toLowerCase(Locale.ROOT).startsWith(prefix) && line.substring(prefix.length()).toLowerCase(Locale.ROOT).contains(n)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    private static String body(Candidate c) {
+        var raw = c.raw();
+        var index = MimeIndex.parse(raw);
+        return new String(raw, index.bodyStart(), raw.length - index.bodyStart(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+    }
+
+    private static LocalDate date(String s) throws ImapParseException {
+        try {
+            return LocalDate.parse(s.replace("\"", ""), DATE);
+        } catch (DateTimeParseException e) {
+            throw new ImapParseException("invalid date '" + s + "' (expected d-Mon-yyyy)");
+        }
+    }
+
+    private static LocalDate day(java.time.Instant t) {
+        return t.atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+
+    private static long number(String s) throws ImapParseException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ImapParseException("expected a number, got '" + s + "'");
+        }
+    }
+}
