@@ -98,7 +98,7 @@ public final class LoginHandler implements ImapHandler {
                     }
                     s.user = result;
                     s.state = ImapSession.State.AUTHENTICATED;
-                    return "OK [CAPABILITY IMAP4rev1] logged in";
+                    return "OK logged in";
                 });
     }
 

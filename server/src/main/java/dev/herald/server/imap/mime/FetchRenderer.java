@@ -56,13 +56,23 @@ public final class FetchRenderer {
         if (value == null || value.isBlank()) {
             return w.raw("NIL");
         }
+        // ENVELOPE carries names as the header has them (encoded words and all), so they are kept
+        // out of mime4j's reach while it parses the list, and put back after.
+        var words = new ArrayList<String>();
+        var m = ENCODED_WORD.matcher(value);
+        var protectedValue = new StringBuilder();
+        while (m.find()) {
+            words.add(m.group());
+            m.appendReplacement(protectedValue, "HeraldEncodedWord" + (words.size() - 1) + "X");
+        }
+        m.appendTail(protectedValue);
         var items = new ArrayList<String[]>();
-        for (var a : LenientAddressParser.DEFAULT.parseAddressList(value)) {
-            if (a instanceof Mailbox m) {
-                items.add(mailbox(m));
+        for (var a : LenientAddressParser.DEFAULT.parseAddressList(protectedValue.toString())) {
+            if (a instanceof Mailbox mb) {
+                items.add(mailbox(mb, words));
             } else if (a instanceof Group g) {
-                items.add(new String[] {null, null, g.getName(), null}); // group start (RFC 3501 7.4.2)
-                g.getMailboxes().forEach(m -> items.add(mailbox(m)));
+                items.add(new String[] {null, null, restore(g.getName(), words), null}); // group start (RFC 3501 7.4.2)
+                g.getMailboxes().forEach(mb -> items.add(mailbox(mb, words)));
                 items.add(new String[] {null, null, null, null}); // group end
             }
         }
@@ -76,13 +86,29 @@ public final class FetchRenderer {
         return w.raw(")");
     }
 
-    private static String[] mailbox(Mailbox m) {
-        var name = m.getName();
+    private static final java.util.regex.Pattern ENCODED_WORD = java.util.regex.Pattern.compile("=\\?[^?\\s]+\\?[BbQq]\\?[^?\\s]*\\?=");
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("HeraldEncodedWord(\\d+)X");
+
+    private static String[] mailbox(Mailbox m, List<String> words) {
+        var name = restore(m.getName(), words);
         if (name != null && !name.chars().allMatch(c -> c < 128)) {
-            name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.TEXT_TOKEN); // ENVELOPE carries RFC 2047 form
+            name = EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.TEXT_TOKEN); // raw 8-bit names: RFC 2047 form
         }
         var route = m.getRoute() == null || m.getRoute().isEmpty() ? null : "@" + String.join(",@", m.getRoute());
         return new String[] {name, route, m.getLocalPart(), m.getDomain()};
+    }
+
+    private static String restore(String s, List<String> words) {
+        if (s == null) {
+            return null;
+        }
+        var m = PLACEHOLDER.matcher(s);
+        var out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(words.get(Integer.parseInt(m.group(1)))));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** BODYSTRUCTURE (extensible) or BODY (basic). */
