@@ -1,0 +1,77 @@
+package dev.herald.server.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+
+/** A scripted IMAP client: sends a tagged command, returns every line up to and including the tagged one. */
+public final class ImapScript implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+    private int tag;
+
+    private ImapScript(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(20_000);
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        out = socket.getOutputStream();
+        in.readLine(); // greeting
+    }
+
+    public static ImapScript tls(int port) throws IOException {
+        var s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        s.startHandshake();
+        return new ImapScript(s);
+    }
+
+    public static ImapScript plain(int port) throws IOException {
+        return new ImapScript(new Socket("127.0.0.1", port));
+    }
+
+    /** Sends "tN command" and returns all lines through the tagged completion; the last is the tagged one. */
+    public List<String> run(String command) throws IOException {
+        var t = "t" + (++tag);
+        out.write((t + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        var lines = new ArrayList<String>();
+        while (true) {
+            var line = in.readLine();
+            if (line == null) {
+                lines.add("(closed)");
+                return lines;
+            }
+            lines.add(line);
+            if (line.startsWith(t + " ")) {
+                lines.set(lines.size() - 1, line.substring(t.length() + 1));
+                return lines;
+            }
+        }
+    }
+
+    /** The tagged completion only, e.g. "OK SELECT completed". */
+    public String status(String command) throws IOException {
+        var lines = run(command);
+        return lines.get(lines.size() - 1);
+    }
+
+    public void raw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    public String readLine() throws IOException {
+        return in.readLine();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
