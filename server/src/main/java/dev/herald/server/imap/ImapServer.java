@@ -51,9 +51,11 @@ public final class ImapServer implements AutoCloseable {
         var copy = new CopyMoveHandler();
         var search = new SearchHandler();
         var expunge = new ExpungeHandler();
+        var thread = new dev.herald.server.imap.handlers.ThreadHandler();
+        var sort = new dev.herald.server.imap.handlers.SortHandler();
         register(new BasicCommands(this::capabilities), login, new StartTlsHandler(), new SelectHandler(), new ListHandler(),
                 new StatusHandler(), new FolderCommands(), new AppendHandler(), new CloseHandler(), expunge, fetch, store, copy, search,
-                new UidHandler(fetch, store, copy, search, expunge), new IdleHandler());
+                new UidHandler(fetch, store, copy, search, expunge, thread, sort), thread, sort, new IdleHandler());
         var c = ctx.config();
         try {
             port = bind(c.imapPort(), false);

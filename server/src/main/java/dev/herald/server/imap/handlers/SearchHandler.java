@@ -162,22 +162,37 @@ public final class SearchHandler implements ImapHandler {
         if (start >= c.args().size()) {
             throw new ImapParseException("SEARCH needs at least one key");
         }
-        var sel = s.selected;
-        var predicate = new Keys(c.args(), start, sel.exists(), sel.largestUid()).all();
         var hits = new ArrayList<String>();
         long highest = 0;
-        var messages = sel.messages();
-        for (int n = 0; n < messages.size(); n++) {
-            var cand = new Candidate(n + 1, messages.get(n), ctx);
-            if (predicate.test(cand)) {
-                hits.add(String.valueOf(uid ? cand.m.uid() : cand.seq));
-                highest = Math.max(highest, cand.m.modseq());
-            }
+        for (var sel : matching(ctx, s, c.args(), start)) {
+            hits.add(String.valueOf(uid ? sel.message().uid() : sel.seq()));
+            highest = Math.max(highest, sel.message().modseq());
         }
         boolean modseqKey = c.args().stream().anyMatch(t -> "MODSEQ".equalsIgnoreCase(Tok.text(t)));
         out.untagged("SEARCH" + (hits.isEmpty() ? "" : " " + String.join(" ", hits))
                 + (modseqKey && !hits.isEmpty() ? " (MODSEQ " + highest + ")" : ""));
         return ImapHandler.done("OK " + (uid ? "UID " : "") + "SEARCH completed");
+    }
+
+    /** The selected folder's messages that match the search keys in {@code args} from {@code start} on. */
+    static List<Selection> matching(ImapContext ctx, ImapSession s, List<Tok> args, int start) throws ImapParseException {
+        var sel = s.selected;
+        var predicate = new Keys(args, start, sel.exists(), sel.largestUid()).all();
+        var out = new ArrayList<Selection>();
+        var messages = sel.messages();
+        for (int n = 0; n < messages.size(); n++) {
+            var cand = new Candidate(n + 1, messages.get(n), ctx);
+            if (predicate.test(cand)) {
+                out.add(new Selection(cand.seq, cand.m));
+            }
+        }
+        return out;
+    }
+
+    /** Checks a CHARSET argument of SEARCH, SORT or THREAD; null when acceptable, else the NO to answer. */
+    static String badCharset(String charset) {
+        var c = charset.toUpperCase(Locale.ROOT);
+        return c.equals("UTF-8") || c.equals("US-ASCII") ? null : "NO [BADCHARSET (UTF-8 US-ASCII)] unsupported charset " + charset;
     }
 
     private static Predicate<Candidate> flag(String flag) {

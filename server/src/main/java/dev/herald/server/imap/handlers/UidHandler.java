@@ -15,8 +15,13 @@ public final class UidHandler implements ImapHandler {
     private final CopyMoveHandler copy;
     private final SearchHandler search;
     private final ExpungeHandler expunge;
+    private final ThreadHandler thread;
+    private final SortHandler sort;
 
-    public UidHandler(FetchHandler fetch, StoreHandler store, CopyMoveHandler copy, SearchHandler search, ExpungeHandler expunge) {
+    public UidHandler(FetchHandler fetch, StoreHandler store, CopyMoveHandler copy, SearchHandler search, ExpungeHandler expunge,
+                      ThreadHandler thread, SortHandler sort) {
+        this.thread = thread;
+        this.sort = sort;
         this.fetch = fetch;
         this.store = store;
         this.copy = copy;
@@ -43,6 +48,8 @@ public final class UidHandler implements ImapHandler {
             case "STORE" -> store.store(ctx, s, inner, out, true);
             case "COPY", "MOVE" -> copy.copy(ctx, s, inner, out, true);
             case "SEARCH" -> search.search(ctx, s, inner, out, true);
+            case "THREAD" -> thread.thread(ctx, s, inner, out, true);
+            case "SORT" -> sort.sort(ctx, s, inner, out, true);
             case "EXPUNGE" -> {
                 inner.arity(1, 1);
                 yield expunge.expunge(ctx, s, inner.string(0)).thenApply(r -> r.replace("OK EXPUNGE", "OK UID EXPUNGE"));
