@@ -125,7 +125,16 @@ public final class ConfigLoader {
                 typed(v, "imap.max_literal", Units::bytes, 1024, 1L << 31),
                 duration(v, "imap.idle_timeout"),
                 duration(v, "imap.idle_max"),
-                (int) typed(v, "imap.max_sessions_per_account", Long::parseLong, 1, 100_000));
+                (int) typed(v, "imap.max_sessions_per_account", Long::parseLong, 1, 100_000),
+                bool(v, "imap.plaintext_login"));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        return switch (v.get(key).toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new ConfigException("setting " + key + " must be true or false, got '" + v.get(key) + "'");
+        };
     }
 
     private static java.util.Optional<Path> optionalPath(Map<String, String> v, String key) {

@@ -46,5 +46,6 @@ public record HeraldConfig(
         long imapMaxLiteral,
         Duration imapIdleTimeout,
         Duration imapIdleMax,
-        int imapMaxSessionsPerAccount) {
+        int imapMaxSessionsPerAccount,
+        boolean imapPlaintextLogin) {
 }

@@ -187,13 +187,25 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
         }
     }
 
+    /**
+     * Reports what changed in the selected folder since this session last looked: one row read when
+     * nothing did (the folder's HIGHESTMODSEQ), the changed rows when something did, and the UID
+     * list only when the count says a message is gone.
+     */
     private void pushUpdates(boolean allowExpunge) {
         var sel = session.selected;
         if (sel == null) {
             return;
         }
-        var current = ctx.stores().mail().messages(sel.folder.id());
-        for (var line : sel.refresh(current, allowExpunge, session.condstore)) {
+        var mail = ctx.stores().mail();
+        var folder = mail.folderById(sel.folder.id());
+        if (folder.isEmpty() || folder.get().highestModseq() == sel.knownModseq()) {
+            return;
+        }
+        var changed = mail.changedSince(sel.folder.id(), sel.knownModseq());
+        long fresh = changed.stream().filter(m -> m.uid() > sel.largestUid()).count();
+        var expunged = mail.count(sel.folder.id()) < sel.exists() + fresh ? mail.uids(sel.folder.id()) : null;
+        for (var line : sel.refreshDelta(folder.get().highestModseq(), changed, expunged, allowExpunge, session.condstore)) {
             write("* " + line);
         }
     }

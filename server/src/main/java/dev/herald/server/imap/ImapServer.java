@@ -82,9 +82,11 @@ public final class ImapServer implements AutoCloseable {
         all.forEach(h -> caps.addAll(h.capabilities()));
         if (!s.tls && ctx.tls().isPresent()) {
             caps.add("STARTTLS");
+        }
+        if (!s.tls && !ctx.config().imapPlaintextLogin()) {
             caps.add("LOGINDISABLED");
         }
-        if (s.tls) {
+        if (s.tls || ctx.config().imapPlaintextLogin()) {
             caps.add("AUTH=PLAIN");
         }
         caps.add("APPENDLIMIT=" + ctx.maxLiteral());

@@ -101,6 +101,26 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public Optional<Folder> folderById(long folderId) {
+        return jdbc.queryOne("SELECT * FROM folders WHERE id = ?", H2MailStore::folder, folderId);
+    }
+
+    @Override
+    public List<StoredMessage> changedSince(long folderId, long modseq) {
+        return jdbc.query("SELECT * FROM messages WHERE folder_id = ? AND modseq > ? ORDER BY uid", H2MailStore::message, folderId, modseq);
+    }
+
+    @Override
+    public long count(long folderId) {
+        return jdbc.count("SELECT COUNT(*) FROM messages WHERE folder_id = ?", folderId);
+    }
+
+    @Override
+    public List<Long> uids(long folderId) {
+        return jdbc.query("SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid", rs -> rs.getLong(1), folderId);
+    }
+
+    @Override
     public java.util.OptionalLong setFlags(long folderId, long uid, Set<String> flags) {
         return jdbc.transaction(tx -> {
             long modseq = nextModseq(tx, folderId);

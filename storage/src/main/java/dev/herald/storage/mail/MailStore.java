@@ -24,6 +24,16 @@ public interface MailStore {
 
     List<StoredMessage> messages(long folderId);
 
+    Optional<Folder> folderById(long folderId);
+
+    /** Messages of a folder whose modseq is above {@code modseq}: new ones and changed ones. */
+    List<StoredMessage> changedSince(long folderId, long modseq);
+
+    long count(long folderId);
+
+    /** The UIDs in a folder, ascending (to find expunged ones). */
+    List<Long> uids(long folderId);
+
     /** Replaces a message's flags with a new modseq. @return the new modseq, or empty when the message is gone */
     java.util.OptionalLong setFlags(long folderId, long uid, java.util.Set<String> flags);
 

@@ -38,7 +38,7 @@ public final class LoginHandler implements ImapHandler {
 
     @Override
     public CompletableFuture<String> handle(ImapContext ctx, ImapSession s, ImapCommand c, Responder out) throws ImapParseException {
-        if (!s.tls) {
+        if (!s.tls && !ctx.config().imapPlaintextLogin()) {
             return ImapHandler.done("NO [PRIVACYREQUIRED] use STARTTLS (or port " + ctx.config().imapsPort() + ") before logging in");
         }
         if (c.name().equals("LOGIN")) {

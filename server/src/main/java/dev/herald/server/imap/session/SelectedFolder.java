@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * What a session has told its client about the selected folder: messages in sequence order with
- * their flags and modseqs. {@link #refresh} compares that with the folder now and yields the
- * untagged responses that bring the client up to date (EXPUNGE, EXISTS, FETCH FLAGS).
+ * their flags and modseqs. {@link #refreshDelta} takes what changed in the folder since and yields
+ * the untagged responses that bring the client up to date (EXPUNGE, EXISTS, FETCH FLAGS).
  */
 public final class SelectedFolder {
     public final Folder folder;
@@ -20,11 +20,60 @@ public final class SelectedFolder {
     private final List<StoredMessage> messages = new ArrayList<>();
     private final Map<Long, StoredMessage> byUid = new HashMap<>();
 
+    /** The folder's HIGHESTMODSEQ when this session last caught up: if it has not moved, nothing changed. */
+    private long knownModseq;
+
     public SelectedFolder(Folder folder, boolean readOnly, List<StoredMessage> current) {
         this.folder = folder;
         this.readOnly = readOnly;
+        this.knownModseq = folder.highestModseq();
         messages.addAll(current);
         current.forEach(m -> byUid.put(m.uid(), m));
+    }
+
+    public long knownModseq() {
+        return knownModseq;
+    }
+
+    /**
+     * Catches up from a delta: {@code changed} are the rows with a modseq above {@link #knownModseq()},
+     * {@code uidsNow} the folder's UIDs when messages may have been expunged (else null).
+     */
+    public List<String> refreshDelta(long folderModseq, List<StoredMessage> changed, List<Long> uidsNow, boolean allowExpunge,
+                                     boolean condstore) {
+        var out = new ArrayList<String>();
+        if (allowExpunge && uidsNow != null) {
+            var alive = new java.util.HashSet<>(uidsNow);
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (!alive.contains(messages.get(i).uid())) {
+                    out.add((i + 1) + " EXPUNGE");
+                    byUid.remove(messages.get(i).uid());
+                    messages.remove(i);
+                }
+            }
+        }
+        int before = messages.size();
+        long largest = largestUid();
+        for (var fresh : changed) {
+            var known = byUid.get(fresh.uid());
+            if (known != null) {
+                if (known.modseq() != fresh.modseq()) {
+                    replace(fresh);
+                    out.add(seqOf(fresh.uid()) + " FETCH (UID " + fresh.uid() + " FLAGS (" + String.join(" ", fresh.flags()) + ")"
+                            + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
+                }
+            } else if (fresh.uid() > largest) {
+                messages.add(fresh);
+                byUid.put(fresh.uid(), fresh);
+            }
+        }
+        if (messages.size() != before) {
+            out.add(messages.size() + " EXISTS");
+        }
+        if (allowExpunge || uidsNow == null) {
+            knownModseq = folderModseq; // with expunges held back, ask again next time
+        }
+        return out;
     }
 
     public List<StoredMessage> messages() {
@@ -46,47 +95,6 @@ public final class SelectedFolder {
 
     public long largestUid() {
         return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
-    }
-
-    /**
-     * @param allowExpunge false during FETCH, STORE and SEARCH (RFC 3501 7.4.1): removals wait
-     * @param condstore    whether FETCH FLAGS responses carry MODSEQ
-     */
-    public List<String> refresh(List<StoredMessage> current, boolean allowExpunge, boolean condstore) {
-        var out = new ArrayList<String>();
-        var now = new HashMap<Long, StoredMessage>();
-        current.forEach(m -> now.put(m.uid(), m));
-        if (allowExpunge) {
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if (!now.containsKey(messages.get(i).uid())) {
-                    out.add((i + 1) + " EXPUNGE");
-                    byUid.remove(messages.get(i).uid());
-                    messages.remove(i);
-                }
-            }
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            var known = messages.get(i);
-            var fresh = now.get(known.uid());
-            if (fresh != null && fresh.modseq() != known.modseq()) {
-                messages.set(i, fresh);
-                byUid.put(fresh.uid(), fresh);
-                out.add((i + 1) + " FETCH (UID " + fresh.uid() + " FLAGS (" + String.join(" ", fresh.flags()) + ")"
-                        + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
-            }
-        }
-        int before = messages.size();
-        long largest = largestUid();
-        for (var m : current) {
-            if (m.uid() > largest && !byUid.containsKey(m.uid())) {
-                messages.add(m);
-                byUid.put(m.uid(), m);
-            }
-        }
-        if (messages.size() != before) {
-            out.add(messages.size() + " EXISTS");
-        }
-        return out;
     }
 
     /** After this session's own change: remember the new state without reporting it twice. */
