@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** Load generators an operator can point at their own deployment. */
 @Command(name = "bench", description = "Measure a running Herald.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Provision.class, BenchCommand.Smtp.class})
+        subcommands = {BenchCommand.Provision.class, BenchCommand.Smtp.class, BenchCommand.Imap.class})
 final class BenchCommand {
 
     @Command(name = "provision", mixinStandardHelpOptions = true,
@@ -175,6 +175,71 @@ final class BenchCommand {
                         "first_error");
             }
             return r.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "imap", mixinStandardHelpOptions = true,
+            description = "Load a running IMAP server (Herald or any other) with C clients for S seconds: SELECT, FETCH envelopes of the "
+                    + "newest 50, SEARCH, STORE, IDLE/DONE, NOOP; print ops/s and p50/p99 per command. With --idle-connections N: open N "
+                    + "connections idling in IDLE and hold them. Plain IMAP on loopback only.")
+    static final class Imap implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1")
+        String host;
+
+        @Option(names = "--port", defaultValue = "2143")
+        int port;
+
+        @Option(names = "--user", required = true)
+        String user;
+
+        @Option(names = "--password", required = true)
+        String password;
+
+        @Option(names = "--clients", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "default: ${DEFAULT-VALUE}")
+        int seconds;
+
+        @Option(names = "--idle-connections", defaultValue = "0", description = "open this many idling connections instead")
+        int idleConnections;
+
+        @Option(names = "--hold-seconds", defaultValue = "10", description = "with --idle-connections: how long to hold them")
+        int holdSeconds;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!host.startsWith("127.") && !host.equals("localhost") && !host.equals("::1")) {
+                throw new CliException("refusing a non-loopback target: " + host);
+            }
+            var out = spec.commandLine().getOut();
+            if (idleConnections > 0) {
+                long t0 = System.nanoTime();
+                var open = ImapLoad.idleConnections(host, port, user, password, idleConnections);
+                out.printf("%d connections idling (opened in %.1f s); holding %d s%n", open.size(), (System.nanoTime() - t0) / 1e9, holdSeconds);
+                out.flush();
+                Thread.sleep(holdSeconds * 1000L); // holding the connections is the point of this mode
+                for (var c : open) {
+                    c.close();
+                }
+                return 0;
+            }
+            var r = ImapLoad.run(host, port, user, password, clients, Duration.ofSeconds(seconds));
+            out.printf("%-10s %8s %8s %8s %8s%n", "op", "count", "ops/s", "p50ms", "p99ms");
+            long total = 0;
+            for (var e : r.latencies().entrySet()) {
+                var l = e.getValue();
+                total += l.length;
+                out.printf("%-10s %8d %8.0f %8.2f %8.2f%n", e.getKey(), l.length, l.length / r.seconds(), ImapLoad.percentileMs(l, 0.5),
+                        ImapLoad.percentileMs(l, 0.99));
+            }
+            out.printf("%-10s %8d %8.0f   errors=%d%s%n", "TOTAL", total, total / r.seconds(), r.errors(),
+                    r.firstError() == null ? "" : " first: " + r.firstError());
+            out.flush();
+            return r.errors() > 0 ? 1 : 0;
         }
     }
 }
