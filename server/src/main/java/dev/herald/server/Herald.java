@@ -114,7 +114,7 @@ public final class Herald implements AutoCloseable {
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
-                    clock, config.imapMaxLiteral());
+                    clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()));
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
 
             var router = new Router();

@@ -188,24 +188,20 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     }
 
     /**
-     * Reports what changed in the selected folder since this session last looked: one row read when
-     * nothing did (the folder's HIGHESTMODSEQ), the changed rows when something did, and the UID
-     * list only when the count says a message is gone.
+     * Reports what changed in the selected folder since this session last looked. The folder's
+     * current snapshot is shared by all sessions on it and built once per change; when nothing
+     * changed this costs one row read (its HIGHESTMODSEQ).
      */
     private void pushUpdates(boolean allowExpunge) {
         var sel = session.selected;
         if (sel == null) {
             return;
         }
-        var mail = ctx.stores().mail();
-        var folder = mail.folderById(sel.folder.id());
-        if (folder.isEmpty() || folder.get().highestModseq() == sel.knownModseq()) {
+        var now = ctx.snapshots().current(sel.folder.id());
+        if (now.isEmpty()) {
             return;
         }
-        var changed = mail.changedSince(sel.folder.id(), sel.knownModseq());
-        long fresh = changed.stream().filter(m -> m.uid() > sel.largestUid()).count();
-        var expunged = mail.count(sel.folder.id()) < sel.exists() + fresh ? mail.uids(sel.folder.id()) : null;
-        for (var line : sel.refreshDelta(folder.get().highestModseq(), changed, expunged, allowExpunge, session.condstore)) {
+        for (var line : sel.catchUp(now.get(), allowExpunge, session.condstore)) {
             write("* " + line);
         }
     }

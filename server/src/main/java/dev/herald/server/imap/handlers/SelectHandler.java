@@ -42,9 +42,13 @@ public final class SelectHandler implements ImapHandler {
         if (folder.isEmpty()) {
             return ImapHandler.done("NO [NONEXISTENT] no folder named " + name);
         }
-        var f = folder.get();
-        var messages = ctx.stores().mail().messages(f.id());
-        s.selected = new SelectedFolder(f, c.name().equals("EXAMINE"), messages);
+        var snapshot = ctx.snapshots().current(folder.get().id());
+        if (snapshot.isEmpty()) {
+            return ImapHandler.done("NO [NONEXISTENT] no folder named " + name);
+        }
+        var f = ctx.stores().mail().folderById(folder.get().id()).orElse(folder.get());
+        var messages = snapshot.get().messages();
+        s.selected = new SelectedFolder(f, c.name().equals("EXAMINE"), snapshot.get());
         s.state = ImapSession.State.SELECTED;
         out.untagged("FLAGS " + FLAGS);
         out.untagged("OK [PERMANENTFLAGS " + (s.selected.readOnly ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)") + "] flags");

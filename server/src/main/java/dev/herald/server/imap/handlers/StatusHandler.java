@@ -35,7 +35,7 @@ public final class StatusHandler implements ImapHandler {
             return ImapHandler.done("NO [NONEXISTENT] no folder named " + name);
         }
         var f = folder.get();
-        var messages = ctx.stores().mail().messages(f.id());
+        var messages = ctx.snapshots().current(f.id()).map(x -> x.messages()).orElse(java.util.List.of());
         var parts = new ArrayList<String>();
         for (var item : items.items()) {
             var key = String.valueOf(Tok.text(item)).toUpperCase(Locale.ROOT);

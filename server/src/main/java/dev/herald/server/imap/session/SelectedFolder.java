@@ -3,77 +3,34 @@ package dev.herald.server.imap.session;
 import dev.herald.storage.mail.Folder;
 import dev.herald.storage.mail.StoredMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * What a session has told its client about the selected folder: messages in sequence order with
- * their flags and modseqs. {@link #refreshDelta} takes what changed in the folder since and yields
- * the untagged responses that bring the client up to date (EXPUNGE, EXISTS, FETCH FLAGS).
+ * What a session has told its client about the selected folder: messages in UID order (so sequence
+ * number = index + 1). Usually this is a shared {@link FolderSnapshots.Snapshot}; a session copies
+ * it only while it must diverge (its own flag change not yet in a snapshot, or EXPUNGEs it may not
+ * report yet). {@link #catchUp} turns the difference to the folder now into untagged responses.
  */
 public final class SelectedFolder {
     public final Folder folder;
     public final boolean readOnly;
-    private final List<StoredMessage> messages = new ArrayList<>();
-    private final Map<Long, StoredMessage> byUid = new HashMap<>();
-
-    /** The folder's HIGHESTMODSEQ when this session last caught up: if it has not moved, nothing changed. */
+    private List<StoredMessage> messages;
     private long knownModseq;
+    private boolean shared;
 
-    public SelectedFolder(Folder folder, boolean readOnly, List<StoredMessage> current) {
+    public SelectedFolder(Folder folder, boolean readOnly, FolderSnapshots.Snapshot snapshot) {
         this.folder = folder;
         this.readOnly = readOnly;
-        this.knownModseq = folder.highestModseq();
-        messages.addAll(current);
-        current.forEach(m -> byUid.put(m.uid(), m));
+        adopt(snapshot);
     }
 
-    public long knownModseq() {
-        return knownModseq;
-    }
-
-    /**
-     * Catches up from a delta: {@code changed} are the rows with a modseq above {@link #knownModseq()},
-     * {@code uidsNow} the folder's UIDs when messages may have been expunged (else null).
-     */
-    public List<String> refreshDelta(long folderModseq, List<StoredMessage> changed, List<Long> uidsNow, boolean allowExpunge,
-                                     boolean condstore) {
-        var out = new ArrayList<String>();
-        if (allowExpunge && uidsNow != null) {
-            var alive = new java.util.HashSet<>(uidsNow);
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if (!alive.contains(messages.get(i).uid())) {
-                    out.add((i + 1) + " EXPUNGE");
-                    byUid.remove(messages.get(i).uid());
-                    messages.remove(i);
-                }
-            }
-        }
-        int before = messages.size();
-        long largest = largestUid();
-        for (var fresh : changed) {
-            var known = byUid.get(fresh.uid());
-            if (known != null) {
-                if (known.modseq() != fresh.modseq()) {
-                    replace(fresh);
-                    out.add(seqOf(fresh.uid()) + " FETCH (UID " + fresh.uid() + " FLAGS (" + String.join(" ", fresh.flags()) + ")"
-                            + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
-                }
-            } else if (fresh.uid() > largest) {
-                messages.add(fresh);
-                byUid.put(fresh.uid(), fresh);
-            }
-        }
-        if (messages.size() != before) {
-            out.add(messages.size() + " EXISTS");
-        }
-        if (allowExpunge || uidsNow == null) {
-            knownModseq = folderModseq; // with expunges held back, ask again next time
-        }
-        return out;
+    private void adopt(FolderSnapshots.Snapshot snapshot) {
+        messages = snapshot.messages();
+        knownModseq = snapshot.modseq();
+        shared = true;
     }
 
     public List<StoredMessage> messages() {
@@ -84,13 +41,13 @@ public final class SelectedFolder {
         return messages.size();
     }
 
+    public long knownModseq() {
+        return knownModseq;
+    }
+
     public long seqOf(long uid) {
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i).uid() == uid) {
-                return i + 1;
-            }
-        }
-        return -1;
+        int i = FolderSnapshots.indexOf(messages, uid);
+        return i < 0 ? -1 : i + 1;
     }
 
     public long largestUid() {
@@ -99,11 +56,84 @@ public final class SelectedFolder {
 
     /** After this session's own change: remember the new state without reporting it twice. */
     public void replace(StoredMessage m) {
+        int i = FolderSnapshots.indexOf(messages, m.uid());
+        if (i < 0) {
+            return;
+        }
+        if (shared) {
+            messages = new ArrayList<>(messages);
+            shared = false;
+        }
+        messages.set(i, m);
+    }
+
+    /**
+     * Brings the view up to {@code now}: EXPUNGE for messages gone (only when {@code allowExpunge};
+     * otherwise they stay in a private view until a later command), FETCH FLAGS for changed ones,
+     * EXISTS when some arrived.
+     */
+    public List<String> catchUp(FolderSnapshots.Snapshot now, boolean allowExpunge, boolean condstore) {
+        var out = new ArrayList<String>();
+        if (now.modseq() == knownModseq && shared) {
+            return out;
+        }
+        var next = now.messages();
+        var alive = new HashSet<Long>();
+        next.forEach(m -> alive.add(m.uid()));
+        var gone = new ArrayList<Integer>();
         for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i).uid() == m.uid()) {
-                messages.set(i, m);
-                byUid.put(m.uid(), m);
+            if (!alive.contains(messages.get(i).uid())) {
+                gone.add(i);
             }
+        }
+        if (!gone.isEmpty() && !allowExpunge) {
+            // Keep the gone ones (the client may not learn of them now): a private merged view.
+            var merged = new ArrayList<StoredMessage>(next);
+            for (int i : gone) {
+                var m = messages.get(i);
+                int at = 0;
+                while (at < merged.size() && merged.get(at).uid() < m.uid()) {
+                    at++;
+                }
+                merged.add(at, m);
+            }
+            report(out, merged, condstore);
+            messages = merged;
+            shared = false;
+            return out; // knownModseq stays: ask again at the next command that may expunge
+        }
+        for (int k = gone.size() - 1; k >= 0; k--) {
+            out.add((gone.get(k) + 1) + " EXPUNGE");
+        }
+        var kept = new ArrayList<StoredMessage>(messages.size());
+        for (var m : messages) {
+            if (alive.contains(m.uid())) {
+                kept.add(m);
+            }
+        }
+        messages = kept;
+        report(out, next, condstore);
+        adopt(now);
+        return out;
+    }
+
+    /** FETCH FLAGS for messages whose modseq differs from what the client has, EXISTS for new ones. */
+    private void report(List<String> out, List<StoredMessage> next, boolean condstore) {
+        int before = messages.size();
+        long largest = largestUid();
+        for (int i = 0; i < next.size(); i++) {
+            var fresh = next.get(i);
+            if (fresh.uid() > largest) {
+                continue;
+            }
+            int j = FolderSnapshots.indexOf(messages, fresh.uid());
+            if (j >= 0 && messages.get(j).modseq() != fresh.modseq() && !messages.get(j).flags().equals(fresh.flags())) {
+                out.add((i + 1) + " FETCH (UID " + fresh.uid() + " FLAGS (" + String.join(" ", fresh.flags()) + ")"
+                        + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
+            }
+        }
+        if (next.size() != before) {
+            out.add(next.size() + " EXISTS");
         }
     }
 
