@@ -4,9 +4,8 @@
 #   2. ROUNDS alternating rounds of `herald bench imap` (C clients, SECS seconds) against each;
 #   3. one round of the shared ../shared/bench/imap_load.py against each (a second, neutral generator);
 #   4. THREAD REFERENCES over the whole mailbox, timed on each (best of 5);
-#   5. IDLE_CONNS connections idling in IDLE on Herald (on a separate mailbox of 10 messages), and Herald's heap
-#      after a full GC while they are open. (On the 10,000-message mailbox this runs out of a 2 GB heap: every
-#      session copies the folder index — see issue 4's note.)
+#   5. IDLE_CONNS connections idling in IDLE on Herald, on a mailbox of 10 messages and then on the
+#      10,000-message one, and Herald's heap after a full GC while they are open.
 #   usage: bench/imap.sh [MESSAGES] [CLIENTS] [SECS] [ROUNDS] [IDLE_CONNS]    defaults: 10000 10 20 2 10000
 # Herald runs with imap.plaintext_login=true (the generators log in without TLS, as against the anchor
 # Dovecot). Loopback only; run as root (anchors, file-descriptor limit).
@@ -68,19 +67,24 @@ PY
 echo "herald:  $(thread_ms "$imap" load@bench.test "$pass")"
 echo "dovecot: $(thread_ms 143 load20 agentpass)"
 
-echo "== $idle connections idling in IDLE on herald (mailbox of 10 messages)"
+idle_test() {  # USER PASSWORD LABEL
+  echo "== $idle connections idling in IDLE on herald ($3)"
+  jcmd "$jpid" GC.run >/dev/null
+  echo "herald heap before, after full GC: $(jcmd "$jpid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1)"
+  "$here/herald" bench imap --port "$imap" --user "$1" --password "$2" --idle-connections "$idle" --hold-seconds 20 &
+  bpid=$!
+  for _ in $(seq 1 600); do
+    kill -0 "$bpid" 2>/dev/null || break   # the client gave up: do not wait for connections that will not come
+    n_est=$(ss -Htn state established "( sport = :$imap )" | wc -l)
+    [ "$n_est" -ge "$idle" ] && break
+    sleep 1
+  done
+  sleep 3
+  jcmd "$jpid" GC.run >/dev/null
+  echo "established: $(ss -Htn state established "( sport = :$imap )" | wc -l); herald heap after full GC: $(jcmd "$jpid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1); RSS: $(ps -o rss= -p "$jpid") KiB"
+  wait "$bpid" || true
+  sleep 5   # let the server close them
+}
 python3 "$here/bench/fill_imap.py" 127.0.0.1 "$imap" idle@bench.test "$ipass" 10 >/dev/null
-jcmd "$jpid" GC.run >/dev/null
-echo "herald heap before, after full GC: $(jcmd "$jpid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1)"
-"$here/herald" bench imap --port "$imap" --user idle@bench.test --password "$ipass" --idle-connections "$idle" --hold-seconds 20 &
-bpid=$!
-for _ in $(seq 1 600); do
-  kill -0 "$bpid" 2>/dev/null || break   # the client gave up: do not wait for connections that will not come
-  n_est=$(ss -Htn state established "( sport = :$imap )" | wc -l)
-  [ "$n_est" -ge "$idle" ] && break
-  sleep 1
-done
-sleep 3
-jcmd "$jpid" GC.run >/dev/null
-echo "established: $(ss -Htn state established "( sport = :$imap )" | wc -l); herald heap after full GC: $(jcmd "$jpid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1); RSS: $(ps -o rss= -p "$jpid") KiB"
-wait "$bpid"
+idle_test idle@bench.test "$ipass" "mailbox of 10 messages"
+idle_test load@bench.test "$pass" "mailbox of $n messages"
