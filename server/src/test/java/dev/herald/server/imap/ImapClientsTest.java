@@ -168,6 +168,10 @@ class ImapClientsTest {
                 assert typ == "OK" and all(b"THREADID (T" in d for d in data), data
                 typ, data = M.uid("SEARCH", "CHARSET", "UTF-8", "SUBJECT", "note")
                 assert len(data[0].split()) == 1, data
+                typ, data = M.thread("REFERENCES", "UTF-8", "ALL")
+                assert typ == "OK" and data[0].startswith(b"("), data
+                typ, data = M.sort("(REVERSE ARRIVAL)", "UTF-8", "ALL")
+                assert typ == "OK" and data[0].split()[0] == str(len(uids)).encode(), data
                 typ, data = M.append("INBOX", None, None, b"From: reader@acme.com\\r\\nSubject: to be moved\\r\\n\\r\\nx\\r\\n")
                 moved = re.search(rb"APPENDUID \\d+ (\\d+)", data[0]).group(1).decode()
                 M.noop()
