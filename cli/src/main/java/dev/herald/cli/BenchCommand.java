@@ -105,12 +105,8 @@ final class BenchCommand {
             }
         }
 
-        private static double percentileMs(long[] sorted, double p) {
-            if (sorted.length == 0) {
-                return 0;
-            }
-            var nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
-            return Math.round(nanos / 10_000.0) / 100.0;
+        private static double percentileMs(long[] nanos, double p) {
+            return Math.round(Percentiles.ms(nanos, p) * 100) / 100.0;
         }
     }
 

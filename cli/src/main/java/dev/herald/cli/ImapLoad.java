@@ -182,8 +182,8 @@ final class ImapLoad {
         lat.get(op).add(System.nanoTime() - t0);
     }
 
-    static double percentileMs(long[] sorted, double p) {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    static double percentileMs(long[] nanos, double p) {
+        return Percentiles.ms(nanos, p);
     }
 
     /** Opens {@code n} connections, each logged in, with INBOX selected and IDLE running; returns them open. */

@@ -24,12 +24,7 @@ final class SmtpLoad {
         }
 
         double percentileMs(double p) {
-            if (latenciesNanos.length == 0) {
-                return 0;
-            }
-            var sorted = latenciesNanos.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+            return Percentiles.ms(latenciesNanos, p);
         }
     }
 

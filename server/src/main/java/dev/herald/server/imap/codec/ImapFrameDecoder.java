@@ -1,9 +1,7 @@
 package dev.herald.server.imap.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import dev.herald.server.PausableDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +13,7 @@ import java.util.regex.Pattern;
  * a non-synchronizing {@code {n+}} is read at once. A literal over the limit is refused before it
  * is read when the client waits for "+", and skipped by count otherwise; an over-long line is skipped.
  */
-public final class ImapFrameDecoder extends ByteToMessageDecoder {
+public final class ImapFrameDecoder extends PausableDecoder {
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,19})(\\+?)\\}$");
 
     private enum Mode { LINE, LITERAL, SKIP_LITERAL, SKIP_LINE, WAIT_CONTINUATION, RAW_LINE }
@@ -28,18 +26,11 @@ public final class ImapFrameDecoder extends ByteToMessageDecoder {
     private byte[] literal;
     private int literalAt;
     private String tag = "*";
-    private boolean paused;
-    private ChannelHandlerContext self;
     private long commandBytes;
 
     public ImapFrameDecoder(int maxLine, long maxLiteral) {
         this.maxLine = maxLine;
         this.maxLiteral = maxLiteral;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        self = ctx;
     }
 
     /** The session sent "+": read the announced literal. */
@@ -66,29 +57,8 @@ public final class ImapFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    public void pause() {
-        paused = true;
-    }
-
-    public void resume() {
-        paused = false;
-        try {
-            channelRead(self, Unpooled.EMPTY_BUFFER);
-        } catch (Exception e) {
-            self.fireExceptionCaught(e);
-        }
-    }
-
-    public void discardBuffered() {
-        var b = internalBuffer();
-        b.skipBytes(b.readableBytes());
-    }
-
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (paused) {
-            return;
-        }
+    protected void decodeFrames(ByteBuf in, List<Object> out) {
         switch (mode) {
             case LINE, RAW_LINE -> line(in, out);
             case LITERAL -> literal(in, out);

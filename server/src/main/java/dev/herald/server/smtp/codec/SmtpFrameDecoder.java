@@ -1,9 +1,7 @@
 package dev.herald.server.smtp.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import dev.herald.server.PausableDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +19,7 @@ import java.util.Locale;
  *   after STARTTLS so that plaintext pipelined behind it is thrown away, never answered.</li>
  * </ul>
  */
-public final class SmtpFrameDecoder extends ByteToMessageDecoder {
+public final class SmtpFrameDecoder extends PausableDecoder {
     private enum Mode { LINE, SKIP_LINE, DATA, BDAT }
 
     private final int maxCommandLine;
@@ -29,7 +27,6 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
     private final long maxMessageSize;
 
     private Mode mode = Mode.LINE;
-    private boolean paused;
 
     // DATA state
     private ByteArrayOutputStream data;
@@ -51,18 +48,6 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         this.maxMessageSize = maxMessageSize;
     }
 
-    private ChannelHandlerContext self;
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.self = ctx;
-    }
-
-    /** The pipeline this decoder sits in (for the session to swap its idle timeout). */
-    public io.netty.channel.ChannelPipeline ctxPipeline() {
-        return self == null ? null : self.pipeline();
-    }
-
     /** Reads the next bytes as a DATA body (after the session answered 354). */
     public void expectData() {
         mode = Mode.DATA;
@@ -79,32 +64,8 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         bdatTotal = 0;
     }
 
-    public void pause() {
-        paused = true;
-    }
-
-    /** Takes up decoding of what is already buffered (call on the event loop). */
-    public void resume() {
-        paused = false;
-        // Re-enter this decoder directly: an empty read from the pipeline head would stop at a TLS handler.
-        try {
-            channelRead(self, Unpooled.EMPTY_BUFFER);
-        } catch (Exception e) {
-            self.fireExceptionCaught(e);
-        }
-    }
-
-    /** Drops every byte received so far and not yet decoded (used right after STARTTLS). */
-    public void discardBuffered() {
-        var buffered = internalBuffer();
-        buffered.skipBytes(buffered.readableBytes());
-    }
-
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (paused) {
-            return;
-        }
+    protected void decodeFrames(ByteBuf in, List<Object> out) {
         switch (mode) {
             case LINE -> line(in, out);
             case SKIP_LINE -> skipLine(in);
