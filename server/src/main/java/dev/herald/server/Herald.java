@@ -61,11 +61,13 @@ public final class Herald implements AutoCloseable {
     private final DeliveryProcessor delivery;
     private final SmtpServer smtp;
     private final dev.herald.server.imap.ImapServer imap;
+    private final java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound;
     private final ExecutorService blocking;
 
     private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
                    ScheduledExecutorService background, Spool spool, DeliveryProcessor delivery, SmtpServer smtp,
-                   dev.herald.server.imap.ImapServer imap, ExecutorService blocking) {
+                   dev.herald.server.imap.ImapServer imap, java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound,
+                   ExecutorService blocking) {
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
@@ -75,6 +77,7 @@ public final class Herald implements AutoCloseable {
         this.delivery = delivery;
         this.smtp = smtp;
         this.imap = imap;
+        this.outbound = outbound;
         this.blocking = blocking;
     }
 
@@ -116,6 +119,14 @@ public final class Herald implements AutoCloseable {
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
                     clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()));
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
+            var outbound = config.outboundEnabled() ? java.util.Optional.of(new dev.herald.server.outbound.OutboundDeliverer(stores, spool,
+                    new dev.herald.server.outbound.MxResolver(config.dnsResolver(), config.dnsTimeout(), config.outboundAllowPrivateMx(),
+                            config.outboundPort()),
+                    new dev.herald.server.outbound.SmtpClient(config.hostname(), config.outboundConnectTimeout(), config.outboundCommandTimeout()),
+                    new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
+                            config.outboundMaxAge(), config.outboundPollInterval()),
+                    clock, new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock)))
+                    : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
             var router = new Router();
             TenantRoutes.register(router, tenants);
@@ -140,7 +151,7 @@ public final class Herald implements AutoCloseable {
             log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
                     config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
             log.info("IMAP on {} (STARTTLS) and {} (TLS)", imap.port(), imap.tlsPort());
-            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, blocking);
+            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, outbound, blocking);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -204,6 +215,7 @@ public final class Herald implements AutoCloseable {
         http.close();
         smtp.close();
         imap.close();
+        outbound.ifPresent(dev.herald.server.outbound.OutboundDeliverer::close);
         spool.close();      // commits what is queued; sessions are gone
         delivery.close();   // delivers what was committed; the rest replays on the next start
         blocking.shutdownNow();

@@ -126,7 +126,31 @@ public final class ConfigLoader {
                 duration(v, "imap.idle_timeout"),
                 duration(v, "imap.idle_max"),
                 (int) typed(v, "imap.max_sessions_per_account", Long::parseLong, 1, 100_000),
-                bool(v, "imap.plaintext_login"));
+                bool(v, "imap.plaintext_login"),
+                bool(v, "outbound.enabled"),
+                (int) typed(v, "outbound.workers", Long::parseLong, 1, 512),
+                duration(v, "outbound.poll_interval"),
+                port(v, "outbound.port"),
+                bool(v, "outbound.allow_private_mx"),
+                durations(v, "outbound.retry_schedule"),
+                duration(v, "outbound.max_age"),
+                duration(v, "outbound.connect_timeout"),
+                duration(v, "outbound.command_timeout"));
+    }
+
+    private static java.util.List<Duration> durations(Map<String, String> v, String key) {
+        var out = new java.util.ArrayList<Duration>();
+        for (var part : v.get(key).split(",")) {
+            try {
+                out.add(Units.duration(part));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("setting " + key + ": " + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("setting " + key + " needs at least one duration");
+        }
+        return java.util.List.copyOf(out);
     }
 
     private static boolean bool(Map<String, String> v, String key) {

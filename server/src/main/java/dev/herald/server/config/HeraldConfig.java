@@ -47,5 +47,14 @@ public record HeraldConfig(
         Duration imapIdleTimeout,
         Duration imapIdleMax,
         int imapMaxSessionsPerAccount,
-        boolean imapPlaintextLogin) {
+        boolean imapPlaintextLogin,
+        boolean outboundEnabled,
+        int outboundWorkers,
+        Duration outboundPollInterval,
+        int outboundPort,
+        boolean outboundAllowPrivateMx,
+        java.util.List<Duration> outboundRetrySchedule,
+        Duration outboundMaxAge,
+        Duration outboundConnectTimeout,
+        Duration outboundCommandTimeout) {
 }

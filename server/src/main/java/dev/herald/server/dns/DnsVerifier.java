@@ -36,7 +36,7 @@ public final class DnsVerifier {
     }
 
     /** "system" or host[:port] → the socket address to query. */
-    static InetSocketAddress resolverAddress(String setting) {
+    public static InetSocketAddress resolverAddress(String setting) {
         if (setting.equalsIgnoreCase("system")) {
             var servers = ResolverConfig.getCurrentConfig().servers();
             if (servers.isEmpty()) {

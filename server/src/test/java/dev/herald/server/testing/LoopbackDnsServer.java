@@ -53,6 +53,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return add(new MXRecord(name(domain), DClass.IN, TTL, preference, name(host)));
     }
 
+    public LoopbackDnsServer a(String host, String ipv4) {
+        try {
+            return add(new org.xbill.DNS.ARecord(name(host), DClass.IN, TTL, java.net.InetAddress.getByName(ipv4)));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** A TXT record; a value longer than 255 bytes is split into several strings, as zone files do. */
     public LoopbackDnsServer txt(String owner, String value) {
         var strings = new ArrayList<String>();

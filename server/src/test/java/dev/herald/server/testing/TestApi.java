@@ -79,7 +79,8 @@ public final class TestApi {
         try {
             var resp = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             var raw = resp.body();
-            return new Response(resp.statusCode(), raw.isEmpty() ? JSON.createObjectNode() : JSON.readTree(raw), raw);
+            boolean json = resp.headers().firstValue("content-type").orElse("").startsWith("application/json");
+            return new Response(resp.statusCode(), raw.isEmpty() || !json ? JSON.createObjectNode() : JSON.readTree(raw), raw);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -40,6 +40,8 @@ public final class TestHerald implements AutoCloseable {
         overrides.put("smtp.submissions.port", "0");
         overrides.put("imap.port", "0");
         overrides.put("imaps.port", "0");
+        overrides.put("outbound.enabled", "false"); // tests of outbound delivery turn it on
+        overrides.put("outbound.poll_interval", "200ms");
         overrides.put("server.hostname", "mx.herald.test");
         overrides.putAll(settings);
         herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides));

@@ -229,11 +229,42 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public List<QueueEntry> queue(long tenantId) {
-        return jdbc.query("SELECT * FROM queue_entries WHERE tenant_id = ? ORDER BY id", rs -> new QueueEntry(rs.getLong("id"),
-                rs.getLong("tenant_id"), Jdbc.optionalLong(rs, "mailbox_id"), rs.getString("source"),
-                new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
-                rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
-                rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at")), tenantId);
+        return jdbc.query("SELECT * FROM queue_entries WHERE tenant_id = ? ORDER BY id", H2MailStore::queueEntry, tenantId);
+    }
+
+    @Override
+    public List<QueueEntry> claimDue(Instant now, int limit) {
+        return jdbc.transaction(tx -> {
+            var due = tx.query("SELECT * FROM queue_entries WHERE state = 'waiting' AND due_at <= ? ORDER BY due_at, id LIMIT ? FOR UPDATE",
+                    H2MailStore::queueEntry, now, limit);
+            for (var e : due) {
+                tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ?", e.id());
+            }
+            return due;
+        });
+    }
+
+    @Override
+    public void recordAttempt(long entryId, Instant at, String host, String state, Instant dueAt, int attempts, String reply) {
+        var cut = reply.length() > 2000 ? reply.substring(0, 2000) : reply;
+        jdbc.transaction(tx -> {
+            tx.insert("INSERT INTO queue_attempts(entry_id, at, host, outcome, reply) VALUES (?, ?, ?, ?, ?)", entryId, at, host, state, cut);
+            tx.update("UPDATE queue_entries SET state = ?, due_at = ?, attempts = ?, last_reply = ? WHERE id = ?",
+                    state, dueAt, attempts, cut, entryId);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String[]> attempts(long entryId) {
+        return jdbc.query("SELECT at, host, outcome, reply FROM queue_attempts WHERE entry_id = ? ORDER BY id",
+                rs -> new String[] {Jdbc.instant(rs, "at").toString(), rs.getString("host"), rs.getString("outcome"), rs.getString("reply")},
+                entryId);
+    }
+
+    @Override
+    public int releaseSending() {
+        return jdbc.update("UPDATE queue_entries SET state = 'waiting' WHERE state = 'sending'");
     }
 
     @Override
@@ -250,6 +281,13 @@ public final class H2MailStore implements MailStore {
 
     private static Optional<String> opt(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(rs.getString(column));
+    }
+
+    private static QueueEntry queueEntry(ResultSet rs) throws SQLException {
+        return new QueueEntry(rs.getLong("id"), rs.getLong("tenant_id"), Jdbc.optionalLong(rs, "mailbox_id"), rs.getString("source"),
+                new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
+                rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
+                rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at"));
     }
 
     private static MessageLink link(ResultSet rs) throws SQLException {

@@ -70,6 +70,21 @@ public interface MailStore {
 
     List<QueueEntry> queue(long tenantId);
 
+    /**
+     * Takes up to {@code limit} entries due at {@code now} for sending, oldest first, marking them
+     * sending so no other worker takes them.
+     */
+    List<QueueEntry> claimDue(java.time.Instant now, int limit);
+
+    /** Records one attempt and the entry's new state (waiting again with a due time, delivered or failed). */
+    void recordAttempt(long entryId, java.time.Instant at, String host, String state, java.time.Instant dueAt, int attempts, String reply);
+
+    /** Attempts of an entry, oldest first: {at, host, outcome, reply}. */
+    List<String[]> attempts(long entryId);
+
+    /** On start: entries left sending by a crash go back to waiting (delivered ones stay delivered). */
+    int releaseSending();
+
     /** How far the spool has been processed: {segment, position}. */
     long[] spoolProgress();
 

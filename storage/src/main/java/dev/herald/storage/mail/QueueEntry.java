@@ -9,4 +9,7 @@ public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, Strin
                          String recipient, Optional<String> dsnNotify, Optional<String> dsnOrcpt, Optional<String> dsnRet,
                          Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt) {
     public static final String WAITING = "waiting";
+    public static final String SENDING = "sending";
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
 }

@@ -1,0 +1,130 @@
+package dev.herald.server.outbound;
+
+import dev.herald.server.dns.DnsVerifier;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Where mail for a domain goes (RFC 5321 5.1): its MX hosts by preference, else the domain's own
+ * address (implicit MX); a null MX (RFC 7505) or a non-existent domain is a permanent failure; MX
+ * hosts on loopback, private or link-local addresses are refused unless allowed (test rigs).
+ */
+public final class MxResolver {
+    /** Why a domain has no usable route; permanent ones fail the message, others retry. */
+    public static final class RouteException extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final boolean permanent;
+
+        RouteException(String message, boolean permanent) {
+            super(message);
+            this.permanent = permanent;
+        }
+    }
+
+    private final SimpleResolver resolver;
+    private final boolean allowPrivate;
+    private final int port;
+
+    public MxResolver(String resolverSetting, Duration timeout, boolean allowPrivate, int port) {
+        this.resolver = new SimpleResolver(DnsVerifier.resolverAddress(resolverSetting));
+        resolver.setTimeout(timeout);
+        this.allowPrivate = allowPrivate;
+        this.port = port;
+    }
+
+    /** The addresses to try, in order. */
+    public List<InetSocketAddress> route(String domain) throws RouteException {
+        var mx = query(domain, Type.MX);
+        var hosts = new ArrayList<MXRecord>();
+        for (var r : mx) {
+            if (r instanceof MXRecord m) {
+                hosts.add(m);
+            }
+        }
+        var targets = new ArrayList<String>();
+        if (hosts.isEmpty()) {
+            targets.add(domain); // implicit MX
+        } else {
+            if (hosts.size() == 1 && hosts.get(0).getTarget().equals(Name.root)) {
+                throw new RouteException(domain + " does not accept mail (null MX, RFC 7505)", true);
+            }
+            hosts.sort(Comparator.comparingInt(MXRecord::getPriority));
+            hosts.forEach(h -> targets.add(h.getTarget().toString(true)));
+        }
+        var out = new ArrayList<InetSocketAddress>();
+        int refused = 0;
+        for (var host : targets) {
+            for (var address : addresses(host)) {
+                if (!allowPrivate && (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                        || address.isAnyLocalAddress())) {
+                    refused++;
+                    continue;
+                }
+                out.add(new InetSocketAddress(address, port));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new RouteException(refused > 0 ? "the MX of " + domain + " points at a loopback or private address"
+                    : "no address for the mail hosts of " + domain, refused > 0);
+        }
+        return out;
+    }
+
+    private List<InetAddress> addresses(String host) throws RouteException {
+        var out = new ArrayList<InetAddress>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            try {
+                for (var r : query(host, type)) {
+                    if (r instanceof ARecord a) {
+                        out.add(a.getAddress());
+                    } else if (r instanceof AAAARecord a) {
+                        out.add(a.getAddress());
+                    }
+                }
+            } catch (RouteException e) {
+                if (e.permanent && type == Type.AAAA) {
+                    continue;
+                }
+                if (type == Type.A && !e.permanent) {
+                    throw e;
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Record> query(String name, int type) throws RouteException {
+        try {
+            var qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+            var response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
+            if (response.getRcode() == Rcode.NXDOMAIN) {
+                throw new RouteException(name + " does not exist (NXDOMAIN)", true);
+            }
+            if (response.getRcode() != Rcode.NOERROR) {
+                throw new RouteException("DNS answered " + Rcode.string(response.getRcode()) + " for " + name, false);
+            }
+            return response.getSection(Section.ANSWER);
+        } catch (TextParseException e) {
+            throw new RouteException("bad domain name " + name, true);
+        } catch (IOException e) {
+            throw new RouteException("DNS lookup of " + name + " failed: " + e.getMessage(), false);
+        }
+    }
+}

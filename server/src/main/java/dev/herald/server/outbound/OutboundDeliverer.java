@@ -1,0 +1,232 @@
+package dev.herald.server.outbound;
+
+import dev.herald.server.dkim.DkimSigning;
+import dev.herald.storage.Stores;
+import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.spool.Spool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the tenants' queues: every poll it claims the entries that are due, groups them per
+ * message and recipient domain (one SMTP transaction each), and records each attempt. 2xx →
+ * delivered; 4xx, a dropped connection or a temporary DNS failure → waiting again after the next
+ * step of the backoff schedule (with ±10% jitter), until the maximum age; 5xx, a permanent route
+ * failure or expiry → failed. A recipient marked delivered is never sent again, also after a crash
+ * (entries left "sending" go back to waiting on start).
+ */
+public final class OutboundDeliverer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboundDeliverer.class);
+    /** Agent headers (SPEC.md) that never leave the server. */
+    private static final List<String> AGENT_HEADERS = List.of("x-herald-stream", "x-herald-run");
+
+    public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll) {
+    }
+
+    /** What happens to a recipient that failed for good (the DSN comes from here). */
+    @FunctionalInterface
+    public interface FailureSink {
+        void failed(QueueEntry entry, String host, String reply);
+    }
+
+    private final Stores stores;
+    private final Spool spool;
+    private final MxResolver routes;
+    private final SmtpClient client;
+    private final Settings settings;
+    private final Clock clock;
+    private final FailureSink failures;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "outbound-scheduler"));
+    private final ExecutorService workers;
+
+    public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
+                             FailureSink failures) {
+        this.stores = stores;
+        this.spool = spool;
+        this.routes = routes;
+        this.client = client;
+        this.settings = settings;
+        this.clock = clock;
+        this.failures = failures;
+        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> daemon(r, "outbound"));
+        int released = stores.mail().releaseSending();
+        if (released > 0) {
+            log.info("{} queue entr(y/ies) were being sent when the server stopped; they will be tried again", released);
+        }
+        ticker.scheduleWithFixedDelay(this::poll, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        var t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void poll() {
+        try {
+            var due = stores.mail().claimDue(clock.instant(), settings.workers() * 16);
+            var groups = new LinkedHashMap<String, List<QueueEntry>>();
+            for (var e : due) {
+                groups.computeIfAbsent(e.source() + "|" + domainOf(e.recipient()), k -> new ArrayList<>()).add(e);
+            }
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (var g : groups.values()) {
+                futures.add(workers.submit(() -> deliver(g)));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("outbound poll failed; the next poll tries again", e);
+        }
+    }
+
+    private void deliver(List<QueueEntry> group) {
+        var first = group.get(0);
+        var domain = domainOf(first.recipient());
+        byte[] message;
+        try {
+            message = prepare(spool.read(first.blob()), first);
+        } catch (RuntimeException e) {
+            log.error("cannot prepare {} for sending", first.source(), e);
+            group.forEach(en -> retry(en, null, "local error preparing the message: " + e.getMessage()));
+            return;
+        }
+        List<java.net.InetSocketAddress> hosts;
+        try {
+            hosts = routes.route(domain);
+        } catch (MxResolver.RouteException e) {
+            group.forEach(en -> {
+                if (e.permanent) {
+                    fail(en, null, "550 5.1.2 " + e.getMessage());
+                } else {
+                    retry(en, null, "451 4.4.3 " + e.getMessage());
+                }
+            });
+            return;
+        }
+        var rcpts = group.stream().map(QueueEntry::recipient).toList();
+        var mailFrom = verp(first);
+        IOException last = null;
+        for (var host : hosts) {
+            try {
+                var result = client.send(host, mailFrom, rcpts, message);
+                var hostName = host.getHostString() + ":" + host.getPort() + (result.tls() ? " (TLS)" : "");
+                for (int i = 0; i < group.size(); i++) {
+                    var reply = result.perRecipient().get(i);
+                    if (reply.positive()) {
+                        stores.mail().recordAttempt(group.get(i).id(), clock.instant(), hostName, QueueEntry.DELIVERED, clock.instant(),
+                                group.get(i).attempts() + 1, reply.toString());
+                    } else if (reply.permanent()) {
+                        fail(group.get(i), hostName, reply.toString());
+                    } else {
+                        retry(group.get(i), hostName, reply.toString());
+                    }
+                }
+                return;
+            } catch (SmtpClient.ReplyException e) {
+                last = e;
+                if (e.reply.permanent()) {
+                    var hostName = host.getHostString() + ":" + host.getPort();
+                    group.forEach(en -> fail(en, hostName, e.reply.toString()));
+                    return;
+                }
+            } catch (IOException e) {
+                last = e; // try the next MX host
+            }
+        }
+        var why = last == null ? "no host could be reached" : last.getMessage();
+        group.forEach(en -> retry(en, hosts.get(hosts.size() - 1).toString(), "451 4.4.1 " + why));
+    }
+
+    private void retry(QueueEntry e, String host, String reply) {
+        int attempts = e.attempts() + 1;
+        var now = clock.instant();
+        var step = settings.schedule().get(Math.min(attempts - 1, settings.schedule().size() - 1));
+        long jitter = (long) (step.toMillis() * 0.1 * (ThreadLocalRandom.current().nextDouble() * 2 - 1));
+        var due = now.plus(step).plusMillis(jitter);
+        if (due.isAfter(e.createdAt().plus(settings.maxAge()))) {
+            fail(e, host, reply + " (gave up after " + attempts + " attempts over " + settings.maxAge().toHours() + " hours)");
+            return;
+        }
+        stores.mail().recordAttempt(e.id(), now, host, QueueEntry.WAITING, due, attempts, reply);
+    }
+
+    private void fail(QueueEntry e, String host, String reply) {
+        stores.mail().recordAttempt(e.id(), clock.instant(), host, QueueEntry.FAILED, clock.instant(), e.attempts() + 1, reply);
+        try {
+            failures.failed(e, host, reply);
+        } catch (RuntimeException ex) {
+            log.error("could not report the failure of {} to {}", e.source(), e.recipient(), ex);
+        }
+    }
+
+    /** The bytes to send: agent headers removed, then DKIM-signed with the sending domain's active selector. */
+    private byte[] prepare(byte[] raw, QueueEntry e) {
+        var stripped = stripAgentHeaders(raw);
+        var senderDomain = domainOf(e.sender());
+        var domain = stores.domains().byName(senderDomain);
+        if (domain.isEmpty()) {
+            return stripped; // not a hosted domain (cannot happen for submissions): sent unsigned
+        }
+        var key = stores.domains().dkimKeys(domain.get().id()).stream().filter(k -> k.active()).findFirst();
+        return key.isPresent() ? DkimSigning.sign(stripped, senderDomain, key.get()) : stripped;
+    }
+
+    static byte[] stripAgentHeaders(byte[] raw) {
+        var text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return raw;
+        }
+        var out = new StringBuilder(raw.length);
+        boolean skipping = false;
+        for (var line : text.substring(0, end + 2).split("(?<=\r\n)")) {
+            boolean continuation = line.startsWith(" ") || line.startsWith("\t");
+            if (!continuation) {
+                int colon = line.indexOf(':');
+                skipping = colon > 0 && AGENT_HEADERS.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+            }
+            if (!skipping) {
+                out.append(line);
+            }
+        }
+        out.append(text, end + 2, text.length());
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The return path: bounce+<queue id>@<sending domain>, so a bounce names the message it is about. */
+    static String verp(QueueEntry e) {
+        return "bounce+" + e.source().toLowerCase(Locale.ROOT) + "@" + domainOf(e.sender());
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.herald.server.outbound;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * One outbound SMTP transaction to one host: EHLO, opportunistic STARTTLS (like other MTAs, the
+ * certificate is not checked — an MX has no name a client could pin), MAIL, one RCPT per recipient,
+ * DATA with the given bytes dot-stuffed. Reports the reply to each recipient.
+ */
+public final class SmtpClient {
+    public record Reply(int code, String text) {
+        public boolean positive() {
+            return code >= 200 && code < 400;
+        }
+
+        public boolean permanent() {
+            return code >= 500;
+        }
+
+        @Override
+        public String toString() {
+            return code + " " + text;
+        }
+    }
+
+    /** The outcome per recipient, in the order given, and whether TLS was used. */
+    public record Result(List<Reply> perRecipient, boolean tls) {
+    }
+
+    private final String helo;
+    private final Duration connectTimeout;
+    private final Duration commandTimeout;
+
+    public SmtpClient(String helo, Duration connectTimeout, Duration commandTimeout) {
+        this.helo = helo;
+        this.connectTimeout = connectTimeout;
+        this.commandTimeout = commandTimeout;
+    }
+
+    /** @throws IOException when the connection fails or drops: every recipient is then to be retried */
+    public Result send(InetSocketAddress host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        try (var plain = new Socket()) {
+            plain.connect(host, (int) connectTimeout.toMillis());
+            plain.setSoTimeout((int) commandTimeout.toMillis());
+            Socket socket = plain;
+            var in = new BufferedInputStream(socket.getInputStream());
+            var out = socket.getOutputStream();
+            expect(read(in), "greeting");
+            write(out, "EHLO " + helo);
+            var ehlo = read(in);
+            expect(ehlo, "EHLO");
+            boolean tls = false;
+            if (ehlo.text().toUpperCase(Locale.ROOT).contains("STARTTLS")) {
+                write(out, "STARTTLS");
+                if (read(in).code() == 220) {
+                    var ssl = (SSLSocket) opportunistic().getSocketFactory().createSocket(plain, host.getHostString(), host.getPort(), true);
+                    ssl.startHandshake();
+                    socket = ssl;
+                    in = new BufferedInputStream(ssl.getInputStream());
+                    out = ssl.getOutputStream();
+                    write(out, "EHLO " + helo);
+                    ehlo = read(in);
+                    expect(ehlo, "EHLO after STARTTLS");
+                    tls = true;
+                }
+            }
+            boolean eightBit = ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME");
+            write(out, "MAIL FROM:<" + mailFrom + ">" + (eightBit ? " BODY=8BITMIME" : ""));
+            var mail = read(in);
+            var replies = new ArrayList<Reply>();
+            if (!mail.positive()) {
+                recipients.forEach(r -> replies.add(mail));
+                quit(out);
+                return new Result(replies, tls);
+            }
+            boolean any = false;
+            for (var r : recipients) {
+                write(out, "RCPT TO:<" + r + ">");
+                var reply = read(in);
+                replies.add(reply);
+                any |= reply.positive();
+            }
+            if (!any) {
+                quit(out);
+                return new Result(replies, tls);
+            }
+            write(out, "DATA");
+            var data = read(in);
+            if (data.code() != 354) {
+                for (int i = 0; i < replies.size(); i++) {
+                    if (replies.get(i).positive()) {
+                        replies.set(i, data);
+                    }
+                }
+                quit(out);
+                return new Result(replies, tls);
+            }
+            out.write(dotStuffed(message));
+            out.flush();
+            var end = read(in);
+            for (int i = 0; i < replies.size(); i++) {
+                if (replies.get(i).positive()) {
+                    replies.set(i, end);
+                }
+            }
+            quit(out);
+            return new Result(replies, tls);
+        }
+    }
+
+    private static void quit(OutputStream out) {
+        try {
+            write(out, "QUIT");
+        } catch (IOException e) {
+            // the transaction's outcome is known; a lost QUIT changes nothing
+        }
+    }
+
+    private static void expect(Reply r, String what) throws IOException {
+        if (!r.positive()) {
+            throw new ReplyException(r, what);
+        }
+    }
+
+    /** A refusal before any recipient was tried (greeting, EHLO): applies to all of them. */
+    public static final class ReplyException extends IOException {
+        private static final long serialVersionUID = 1L;
+        public final Reply reply;
+
+        ReplyException(Reply reply, String what) {
+            super(what + " refused: " + reply);
+            this.reply = reply;
+        }
+    }
+
+    private static void write(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** A whole (possibly multi-line) reply; its text is the lines' texts joined with spaces. */
+    private static Reply read(InputStream in) throws IOException {
+        var text = new StringBuilder();
+        while (true) {
+            var line = line(in);
+            if (line.length() < 3) {
+                throw new IOException("malformed reply: " + line);
+            }
+            int code;
+            try {
+                code = Integer.parseInt(line.substring(0, 3));
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed reply: " + line);
+            }
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() == 3 || line.charAt(3) != '-') {
+                return new Reply(code, text.toString());
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        var buf = new ByteArrayOutputStream(128);
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("connection closed by the remote");
+            }
+            if (c != '\r') {
+                buf.write(c);
+            }
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The message with leading dots doubled and CRLF.CRLF appended (RFC 5321 4.5.2). */
+    static byte[] dotStuffed(byte[] message) {
+        var out = new ByteArrayOutputStream(message.length + 64);
+        boolean lineStart = true;
+        for (byte b : message) {
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            out.write(b);
+            lineStart = b == '\n';
+        }
+        if (message.length > 0 && message[message.length - 1] != '\n') {
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static SSLContext opportunistic() throws IOException {
+        try {
+            var ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx;
+        } catch (Exception e) {
+            throw new IOException("TLS unavailable: " + e.getMessage(), e);
+        }
+    }
+}

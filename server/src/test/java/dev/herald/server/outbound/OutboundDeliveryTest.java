@@ -1,0 +1,171 @@
+package dev.herald.server.outbound;
+
+import static dev.herald.server.testing.TestApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.server.smtp.session.Listener;
+import dev.herald.server.testing.LoopbackDnsServer;
+import dev.herald.server.testing.SmtpScript;
+import dev.herald.server.testing.TestApi;
+import dev.herald.server.testing.TestHerald;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An agent's mail leaves: MX lookup on a real DNS server, a real remote MX, DKIM, retries, DSNs. */
+class OutboundDeliveryTest {
+    @TempDir
+    Path senderData;
+    @TempDir
+    Path remoteData;
+
+    private static TestHerald sender(Path data, LoopbackDnsServer dns, int mxPort) {
+        return TestHerald.start(data, Map.of("dns.resolver", dns.address(), "outbound.enabled", "true", "outbound.port",
+                String.valueOf(mxPort), "outbound.allow_private_mx", "true", "outbound.retry_schedule", "1s"));
+    }
+
+    private static String submit(TestHerald h, String password, String headers, String... rcpts) throws Exception {
+        try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
+            s.hello();
+            assertThat(s.authPlain("agent@acme.com", password)).startsWith("235");
+            s.send("MAIL FROM:<agent@acme.com>");
+            for (var r : rcpts) {
+                assertThat(s.send("RCPT TO:<" + r + ">")).startsWith("250");
+            }
+            s.send("DATA");
+            var reply = s.send("From: agent@acme.com\r\nTo: " + String.join(", ", rcpts) + "\r\nSubject: outbound test\r\n" + headers
+                    + "\r\nhello out there\r\n.");
+            assertThat(reply).startsWith("250");
+            return reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+    }
+
+    private static JsonNode entry(TestApi admin, String recipient) {
+        for (var e : expect(200, admin.get("/v1/queue?tenant=acme")).get("entries")) {
+            if (e.get("recipient").asText().equals(recipient)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void deliveredToTheRemoteMxSignedAndAFailedRecipientGetsADsn() throws Exception {
+        try (var dns = new LoopbackDnsServer(); var remote = TestHerald.start(remoteData)) {
+            remote.admin().createTenant("remote");
+            remote.admin().addDomain("remote", "remote.example");
+            remote.admin().createMailbox("rcpt@remote.example");
+            dns.mx("remote.example", 10, "mx.remote.example").a("mx.remote.example", "127.0.0.1");
+            try (var h = sender(senderData, dns, remote.smtpPort(Listener.MX))) {
+                var admin = h.admin();
+                admin.createTenant("acme");
+                var domain = admin.addDomain("acme", "acme.com");
+                var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
+                submit(h, password, "X-Herald-Run: run-7\r\nX-Herald-Stream: transactional\r\n", "rcpt@remote.example", "nobody@remote.example");
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages"))
+                        .get("messages").size() == 1);
+                var uid = expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages")).get("messages").get(0).get("uid").asLong();
+                var raw = remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages/" + uid + "/raw").raw();
+                assertThat(raw).contains("DKIM-Signature: ").contains("d=acme.com").contains("s=herald1").doesNotContain("X-Herald-Run")
+                        .doesNotContain("X-Herald-Stream").contains("hello out there");
+                assertThat(raw).containsPattern("Received: from [^\\r\\n]*\\r\\n\\tby mx\\.herald\\.test"); // the remote's trace
+                verifyWithDkimpy(raw.substring(raw.indexOf("DKIM-Signature")), domain);
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    var e = entry(admin, "nobody@remote.example");
+                    return e != null && e.get("state").asText().equals("failed");
+                });
+                var delivered = entry(admin, "rcpt@remote.example");
+                assertThat(delivered.get("state").asText()).isEqualTo("delivered");
+                assertThat(delivered.get("attempts").asInt()).isEqualTo(1);
+                // The DSN names the recipient and the remote's reply.
+                await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages"))
+                        .toString().contains("Undelivered mail: nobody@remote.example"));
+                var inbox = expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages")).get("messages");
+                var dsn = admin.get("/v1/mailboxes/agent@acme.com/messages/" + inbox.get(0).get("uid").asLong() + "/raw").raw();
+                assertThat(dsn).contains("multipart/report; report-type=delivery-status").contains("Final-Recipient: rfc822; nobody@remote.example")
+                        .contains("Action: failed").contains("Status: 5.1.1").contains("Diagnostic-Code: smtp; 550 5.1.1");
+            }
+        }
+    }
+
+    @Test
+    void fourHundredTwiceThenAccepted() throws Exception {
+        try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> n <= 2 ? "451 4.3.0 try again later" : "250 2.0.0 queued")) {
+            dns.mx("flaky.example", 10, "mx.flaky.example").a("mx.flaky.example", "127.0.0.1");
+            try (var h = sender(senderData, dns, mx.port())) {
+                var admin = h.admin();
+                admin.createTenant("acme");
+                admin.addDomain("acme", "acme.com");
+                var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
+                submit(h, password, "", "someone@flaky.example");
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    var e = entry(admin, "someone@flaky.example");
+                    return e != null && e.get("state").asText().equals("delivered");
+                });
+                assertThat(entry(admin, "someone@flaky.example").get("attempts").asInt()).isEqualTo(3);
+                assertThat(mx.accepted).hasSize(1);
+                assertThat(mx.transactions.get()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void routesAreRefusedPermanentlyOrRetried() throws Exception {
+        try (var dns = new LoopbackDnsServer()) {
+            dns.mx("nullmx.example", 0, ".");
+            dns.mx("local.example", 10, "mx.local.example").a("mx.local.example", "127.0.0.1");
+            var strict = new MxResolver(dns.address(), Duration.ofSeconds(2), false, 25);
+            assertThat(catchRoute(strict, "nullmx.example")).isEqualTo("permanent: nullmx.example does not accept mail (null MX, RFC 7505)");
+            assertThat(catchRoute(strict, "local.example")).isEqualTo("permanent: the MX of local.example points at a loopback or private address");
+            assertThat(catchRoute(strict, "nowhere.example")).isEqualTo("permanent: nowhere.example does not exist (NXDOMAIN)");
+            var lenient = new MxResolver(dns.address(), Duration.ofSeconds(2), true, 2525);
+            assertThat(lenient.route("local.example")).extracting(a -> a.getPort()).containsExactly(2525);
+            var dead = new MxResolver("127.0.0.1:9", Duration.ofMillis(300), true, 25);
+            assertThat(catchRoute(dead, "any.example")).startsWith("temporary: DNS lookup of any.example failed");
+        }
+    }
+
+    private static String catchRoute(MxResolver r, String domain) {
+        try {
+            r.route(domain);
+            return "routed";
+        } catch (MxResolver.RouteException e) {
+            return (e.permanent ? "permanent: " : "temporary: ") + e.getMessage();
+        }
+    }
+
+    /** dkimpy checks the signature against the record Herald printed for the sending domain. */
+    private void verifyWithDkimpy(String message, JsonNode domain) throws Exception {
+        var python = Path.of("/usr/bin/python3");
+        if (!Files.isExecutable(python)) {
+            System.err.println("*** SKIPPED dkimpy check: /usr/bin/python3 missing ***");
+            return;
+        }
+        String record = null;
+        for (var r : domain.get("records")) {
+            if (r.get("name").asText().startsWith("herald1._domainkey.")) {
+                record = r.get("value").asText();
+            }
+        }
+        var file = senderData.resolve("received.eml");
+        Files.writeString(file, message, StandardCharsets.UTF_8);
+        var script = "import dkim\nrec = b'" + record + "'\nprint(dkim.verify(open('" + file + "','rb').read(), dnsfunc=lambda n, timeout=5: rec))\n";
+        var p = new ProcessBuilder(python.toString(), "-c", script).redirectErrorStream(true).start();
+        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor(30, TimeUnit.SECONDS);
+        if (out.contains("No module named 'dkim'")) {
+            System.err.println("*** SKIPPED dkimpy check: python3-dkim not installed ***");
+            return;
+        }
+        assertThat(out).as("dkimpy verdict on the message as the remote received it").isEqualTo("True");
+    }
+}

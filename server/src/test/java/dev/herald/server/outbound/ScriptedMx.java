@@ -1,0 +1,75 @@
+package dev.herald.server.outbound;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A remote MX on loopback that answers on a script: the reply after DATA of the n-th transaction
+ * comes from {@code endOfData.apply(n)}; what it accepted is kept. A real SMTP peer on a real socket.
+ */
+final class ScriptedMx implements AutoCloseable {
+    final List<String> accepted = new CopyOnWriteArrayList<>();
+    final AtomicInteger transactions = new AtomicInteger();
+    private final ServerSocket server;
+
+    ScriptedMx(IntFunction<String> endOfData) throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        var t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (var s = server.accept()) {
+                    var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    var out = s.getOutputStream();
+                    out.write("220 scripted.example ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (String line; (line = in.readLine()) != null; ) {
+                        var verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                        String reply;
+                        switch (verb) {
+                            case "EHLO" -> reply = "250-scripted.example\r\n250 8BITMIME";
+                            case "DATA" -> {
+                                out.write("354 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
+                                var body = new StringBuilder();
+                                for (String l; (l = in.readLine()) != null && !l.equals("."); ) {
+                                    body.append(l.startsWith("..") ? l.substring(1) : l).append("\r\n");
+                                }
+                                reply = endOfData.apply(transactions.incrementAndGet());
+                                if (reply.startsWith("250")) {
+                                    accepted.add(body.toString());
+                                }
+                            }
+                            case "QUIT" -> {
+                                out.write("221 bye\r\n".getBytes(StandardCharsets.US_ASCII));
+                                reply = null;
+                            }
+                            default -> reply = "250 ok";
+                        }
+                        if (reply == null) {
+                            break;
+                        }
+                        out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException e) {
+                    // next connection
+                }
+            }
+        }, "scripted-mx");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
