@@ -140,7 +140,8 @@ public final class DeliveryProcessor implements AutoCloseable {
                 file(local.get(), Folder.INBOX, entry, headers, Set.of());
             } else if (sender.isPresent() && !isHostedDomain(address)) {
                 stores.mail().enqueue(new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
-                        env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(), QueueEntry.WAITING, at, 0, at));
+                        env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(), QueueEntry.WAITING, at, 0, at,
+                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL)));
             } else {
                 // Accepted at RCPT time, gone since (deleted or expired). The bounce comes with the outbound issue.
                 log.warn("{}: recipient {} no longer exists; message dropped for it", env.id(), address);

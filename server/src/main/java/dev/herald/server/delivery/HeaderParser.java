@@ -72,6 +72,7 @@ public final class HeaderParser {
         Optional<String> cc = Optional.empty();
         Optional<Instant> date = Optional.empty();
         List<String> fromAddresses = List.of();
+        Optional<String> stream = Optional.empty();
         for (var f : fields) {
             var body = unfold(f.getBody());
             switch (f.getName().toLowerCase(Locale.ROOT)) {
@@ -88,13 +89,14 @@ public final class HeaderParser {
                 case "to" -> to = to.or(() -> Optional.of(body));
                 case "cc" -> cc = cc.or(() -> Optional.of(body));
                 case "date" -> date = date.or(() -> parseDate(body));
+                case "x-herald-stream" -> stream = stream.or(() -> Optional.of(body.trim().toLowerCase(Locale.ROOT)));
                 default -> {
                 }
             }
         }
         int headerLength = headerLength(message);
         return new ParsedHeaders(new HeaderFields(messageId, inReplyTo, references, subject, from, to, cc, date), fromAddresses,
-                messageId.isPresent(), date.isPresent(), headerLength);
+                messageId.isPresent(), date.isPresent(), headerLength, stream);
     }
 
     private static String unfold(String s) {

@@ -77,7 +77,7 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     private void poll() {
         try {
-            var due = stores.mail().claimDue(clock.instant(), settings.workers() * 16);
+            var due = claimFairly(clock.instant(), settings.workers() * 16);
             var groups = new LinkedHashMap<String, List<QueueEntry>>();
             for (var e : due) {
                 groups.computeIfAbsent(e.source() + "|" + domainOf(e.recipient()), k -> new ArrayList<>()).add(e);
@@ -93,6 +93,38 @@ public final class OutboundDeliverer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.error("outbound poll failed; the next poll tries again", e);
+        }
+    }
+
+    /**
+     * Weighted fair share: the capacity of one poll is divided among the tenants that have mail due,
+     * in proportion to their fair_share.weight; each takes its share transactional first. One
+     * tenant's burst of 100,000 bulk messages thus cannot hold back another's password resets.
+     */
+    private List<QueueEntry> claimFairly(java.time.Instant now, int capacity) {
+        var tenants = stores.mail().tenantsWithDue(now);
+        if (tenants.isEmpty()) {
+            return List.of();
+        }
+        var weights = new LinkedHashMap<Long, Integer>();
+        tenants.forEach(t -> weights.put(t, weight(t)));
+        int total = weights.values().stream().mapToInt(Integer::intValue).sum();
+        var out = new ArrayList<QueueEntry>();
+        weights.forEach((tenant, w) -> out.addAll(stores.mail().claimDue(tenant, now, Math.max(1, capacity * w / total))));
+        return out;
+    }
+
+    private int weight(long tenantId) {
+        var layers = List.of(
+                new dev.herald.policy.PolicyLayer(dev.herald.storage.model.PolicyLevel.SERVER,
+                        stores.policies().values(dev.herald.storage.model.PolicyTarget.SERVER)),
+                new dev.herald.policy.PolicyLayer(dev.herald.storage.model.PolicyLevel.TENANT, stores.policies().values(
+                        new dev.herald.storage.model.PolicyTarget(dev.herald.storage.model.PolicyLevel.TENANT, tenantId))));
+        var value = dev.herald.policy.PolicyResolver.resolve(layers).get("fair_share.weight").value();
+        try {
+            return Math.max(1, Math.min(1000, Integer.parseInt(value)));
+        } catch (NumberFormatException e) {
+            return 1000; // "unlimited": the largest share
         }
     }
 

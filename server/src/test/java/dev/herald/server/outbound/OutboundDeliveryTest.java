@@ -119,6 +119,26 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aConnectionDroppedMidDataIsRetriedAndDeliveredOnce() throws Exception {
+        try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> n == 1 ? "DROP" : "250 2.0.0 queued")) {
+            dns.mx("dropper.example", 10, "mx.dropper.example").a("mx.dropper.example", "127.0.0.1");
+            try (var h = sender(senderData, dns, mx.port())) {
+                var admin = h.admin();
+                admin.createTenant("acme");
+                admin.addDomain("acme", "acme.com");
+                var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
+                submit(h, password, "", "x@dropper.example");
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    var e = entry(admin, "x@dropper.example");
+                    return e != null && e.get("state").asText().equals("delivered");
+                });
+                assertThat(entry(admin, "x@dropper.example").get("attempts").asInt()).isEqualTo(2);
+                assertThat(mx.accepted).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void routesAreRefusedPermanentlyOrRetried() throws Exception {
         try (var dns = new LoopbackDnsServer()) {
             dns.mx("nullmx.example", 0, ".");

@@ -24,7 +24,23 @@ final class ScriptedMx implements AutoCloseable {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         var t = new Thread(() -> {
             while (!server.isClosed()) {
-                try (var s = server.accept()) {
+                java.net.Socket accepted;
+                try {
+                    accepted = server.accept();
+                } catch (IOException e) {
+                    continue;
+                }
+                var conn = new Thread(() -> serve(accepted, endOfData), "scripted-mx-conn");
+                conn.setDaemon(true);
+                conn.start();
+            }
+        }, "scripted-mx");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void serve(java.net.Socket socket, IntFunction<String> endOfData) {
+                try (var s = socket) {
                     var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                     var out = s.getOutputStream();
                     out.write("220 scripted.example ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -40,6 +56,9 @@ final class ScriptedMx implements AutoCloseable {
                                     body.append(l.startsWith("..") ? l.substring(1) : l).append("\r\n");
                                 }
                                 reply = endOfData.apply(transactions.incrementAndGet());
+                                if (reply.equals("DROP")) {
+                                    return; // the connection dies mid-DATA: no reply, nothing accepted
+                                }
                                 if (reply.startsWith("250")) {
                                     accepted.add(body.toString());
                                 }
@@ -56,12 +75,8 @@ final class ScriptedMx implements AutoCloseable {
                         out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     }
                 } catch (IOException e) {
-                    // next connection
+                    // the client went away
                 }
-            }
-        }, "scripted-mx");
-        t.setDaemon(true);
-        t.start();
     }
 
     int port() {

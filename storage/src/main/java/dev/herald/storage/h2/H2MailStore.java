@@ -216,11 +216,11 @@ public final class H2MailStore implements MailStore {
     public boolean enqueue(QueueEntry e) {
         try {
             jdbc.insert("INSERT INTO queue_entries(tenant_id, mailbox_id, source, blob_segment, blob_offset, size, sender, recipient, "
-                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at, stream) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     e.tenantId(), e.mailboxId(), e.source(), e.blob().segment(), e.blob().offset(), e.blob().length(), e.sender(),
                     e.recipient(), e.dsnNotify(), e.dsnOrcpt(), e.dsnRet(), e.dsnEnvid(), e.state(), e.dueAt(), e.attempts(),
-                    e.createdAt());
+                    e.createdAt(), e.stream());
             return true;
         } catch (DuplicateException dup) {
             return false;
@@ -237,6 +237,24 @@ public final class H2MailStore implements MailStore {
         return jdbc.transaction(tx -> {
             var due = tx.query("SELECT * FROM queue_entries WHERE state = 'waiting' AND due_at <= ? ORDER BY due_at, id LIMIT ? FOR UPDATE",
                     H2MailStore::queueEntry, now, limit);
+            for (var e : due) {
+                tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ?", e.id());
+            }
+            return due;
+        });
+    }
+
+    @Override
+    public List<Long> tenantsWithDue(Instant now) {
+        return jdbc.query("SELECT DISTINCT tenant_id FROM queue_entries WHERE state = 'waiting' AND due_at <= ?", rs -> rs.getLong(1), now);
+    }
+
+    @Override
+    public List<QueueEntry> claimDue(long tenantId, Instant now, int limit) {
+        return jdbc.transaction(tx -> {
+            var due = tx.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND due_at <= ? "
+                            + "ORDER BY CASE stream WHEN 'transactional' THEN 0 ELSE 1 END, due_at, id LIMIT ? FOR UPDATE",
+                    H2MailStore::queueEntry, tenantId, now, limit);
             for (var e : due) {
                 tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ?", e.id());
             }
@@ -287,7 +305,8 @@ public final class H2MailStore implements MailStore {
         return new QueueEntry(rs.getLong("id"), rs.getLong("tenant_id"), Jdbc.optionalLong(rs, "mailbox_id"), rs.getString("source"),
                 new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
                 rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
-                rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at"));
+                rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at"),
+                rs.getString("stream"));
     }
 
     private static MessageLink link(ResultSet rs) throws SQLException {

@@ -76,6 +76,12 @@ public interface MailStore {
      */
     List<QueueEntry> claimDue(java.time.Instant now, int limit);
 
+    /** The tenants with entries due at {@code now}. */
+    List<Long> tenantsWithDue(java.time.Instant now);
+
+    /** Like {@link #claimDue} for one tenant: transactional entries first, then bulk, each oldest first. */
+    List<QueueEntry> claimDue(long tenantId, java.time.Instant now, int limit);
+
     /** Records one attempt and the entry's new state (waiting again with a due time, delivered or failed). */
     void recordAttempt(long entryId, java.time.Instant at, String host, String state, java.time.Instant dueAt, int attempts, String reply);
 

@@ -7,7 +7,10 @@ import java.util.Optional;
 /** One remote recipient of one message, waiting in its tenant's queue. */
 public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, String source, BlobRef blob, String sender,
                          String recipient, Optional<String> dsnNotify, Optional<String> dsnOrcpt, Optional<String> dsnRet,
-                         Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt) {
+                         Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt, String stream) {
+    public static final String TRANSACTIONAL = "transactional";
+    public static final String BULK = "bulk";
+
     public static final String WAITING = "waiting";
     public static final String SENDING = "sending";
     public static final String DELIVERED = "delivered";
