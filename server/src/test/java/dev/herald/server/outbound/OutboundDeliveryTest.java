@@ -62,13 +62,15 @@ class OutboundDeliveryTest {
             remote.admin().createTenant("remote");
             remote.admin().addDomain("remote", "remote.example");
             remote.admin().createMailbox("rcpt@remote.example");
+            remote.admin().createMailbox("second@remote.example");
             dns.mx("remote.example", 10, "mx.remote.example").a("mx.remote.example", "127.0.0.1");
             try (var h = sender(senderData, dns, remote.smtpPort(Listener.MX))) {
                 var admin = h.admin();
                 admin.createTenant("acme");
                 var domain = admin.addDomain("acme", "acme.com");
                 var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
-                submit(h, password, "X-Herald-Run: run-7\r\nX-Herald-Stream: transactional\r\n", "rcpt@remote.example", "nobody@remote.example");
+                submit(h, password, "X-Herald-Run: run-7\r\nX-Herald-Stream: transactional\r\n", "rcpt@remote.example", "nobody@remote.example",
+                        "second@remote.example");
 
                 await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages"))
                         .get("messages").size() == 1);
@@ -77,7 +79,9 @@ class OutboundDeliveryTest {
                 assertThat(raw).contains("DKIM-Signature: ").contains("d=acme.com").contains("s=herald1").doesNotContain("X-Herald-Run")
                         .doesNotContain("X-Herald-Stream").contains("hello out there");
                 assertThat(raw).containsPattern("Received: from [^\\r\\n]*\\r\\n\\tby mx\\.herald\\.test"); // the remote's trace
-                verifyWithDkimpy(raw.substring(raw.indexOf("DKIM-Signature")), domain);
+                verifyWithDkimpy(raw.substring(raw.indexOf("DKIM-Signature")), domain, "herald1");
+                await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, remote.admin().get("/v1/mailboxes/second@remote.example/messages"))
+                        .get("messages").size() == 1);
 
                 await().atMost(Duration.ofSeconds(20)).until(() -> {
                     var e = entry(admin, "nobody@remote.example");
@@ -86,13 +90,25 @@ class OutboundDeliveryTest {
                 var delivered = entry(admin, "rcpt@remote.example");
                 assertThat(delivered.get("state").asText()).isEqualTo("delivered");
                 assertThat(delivered.get("attempts").asInt()).isEqualTo(1);
+                assertThat(entry(admin, "second@remote.example").get("state").asText()).isEqualTo("delivered");
                 // The DSN names the recipient and the remote's reply.
                 await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages"))
                         .toString().contains("Undelivered mail: nobody@remote.example"));
                 var inbox = expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages")).get("messages");
                 var dsn = admin.get("/v1/mailboxes/agent@acme.com/messages/" + inbox.get(0).get("uid").asLong() + "/raw").raw();
                 assertThat(dsn).contains("multipart/report; report-type=delivery-status").contains("Final-Recipient: rfc822; nobody@remote.example")
-                        .contains("Action: failed").contains("Status: 5.1.1").contains("Diagnostic-Code: smtp; 550 5.1.1");
+                        .contains("Action: failed").contains("Status: 5.1.1").contains("Diagnostic-Code: smtp; 550 5.1.1")
+                        .doesNotContain("Final-Recipient: rfc822; rcpt@").doesNotContain("Final-Recipient: rfc822; second@");
+
+                // After a key rotation the next message is signed with herald2, whose record was published from the start.
+                expect(200, admin.post("/v1/domains/acme.com/rotate-dkim", Map.of()));
+                submit(h, password, "Message-ID: <after-rotation@acme.com>\r\n", "rcpt@remote.example");
+                await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages"))
+                        .get("messages").size() == 2);
+                var second = expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages")).get("messages").get(1);
+                var rotated = remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages/" + second.get("uid").asLong() + "/raw").raw();
+                assertThat(rotated).contains("s=herald2").contains("<after-rotation@acme.com>");
+                verifyWithDkimpy(rotated.substring(rotated.indexOf("DKIM-Signature")), domain, "herald2");
             }
         }
     }
@@ -164,7 +180,7 @@ class OutboundDeliveryTest {
     }
 
     /** dkimpy checks the signature against the record Herald printed for the sending domain. */
-    private void verifyWithDkimpy(String message, JsonNode domain) throws Exception {
+    private void verifyWithDkimpy(String message, JsonNode domain, String selector) throws Exception {
         var python = Path.of("/usr/bin/python3");
         if (!Files.isExecutable(python)) {
             System.err.println("*** SKIPPED dkimpy check: /usr/bin/python3 missing ***");
@@ -172,11 +188,11 @@ class OutboundDeliveryTest {
         }
         String record = null;
         for (var r : domain.get("records")) {
-            if (r.get("name").asText().startsWith("herald1._domainkey.")) {
+            if (r.get("name").asText().startsWith(selector + "._domainkey.")) {
                 record = r.get("value").asText();
             }
         }
-        var file = senderData.resolve("received.eml");
+        var file = senderData.resolve("received-" + selector + ".eml");
         Files.writeString(file, message, StandardCharsets.UTF_8);
         var script = "import dkim\nrec = b'" + record + "'\nprint(dkim.verify(open('" + file + "','rb').read(), dnsfunc=lambda n, timeout=5: rec))\n";
         var p = new ProcessBuilder(python.toString(), "-c", script).redirectErrorStream(true).start();
