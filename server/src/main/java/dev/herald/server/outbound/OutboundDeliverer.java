@@ -75,9 +75,17 @@ public final class OutboundDeliverer implements AutoCloseable {
         return t;
     }
 
+    /** Claims and delivers batches until fewer are due than a batch holds; then the next poll interval. */
     private void poll() {
+        int capacity = settings.workers() * 16;
+        while (!Thread.currentThread().isInterrupted() && pollOnce(capacity) >= capacity / 2) {
+            // a full batch: more is probably due, go on without waiting
+        }
+    }
+
+    private int pollOnce(int capacity) {
         try {
-            var due = claimFairly(clock.instant(), settings.workers() * 16);
+            var due = claimFairly(clock.instant(), capacity);
             var groups = new LinkedHashMap<String, List<QueueEntry>>();
             for (var e : due) {
                 groups.computeIfAbsent(e.source() + "|" + domainOf(e.recipient()), k -> new ArrayList<>()).add(e);
@@ -89,10 +97,13 @@ public final class OutboundDeliverer implements AutoCloseable {
             for (var f : futures) {
                 f.get();
             }
+            return due.size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 0;
         } catch (Exception e) {
             log.error("outbound poll failed; the next poll tries again", e);
+            return 0;
         }
     }
 

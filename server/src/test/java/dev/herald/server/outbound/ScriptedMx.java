@@ -15,12 +15,12 @@ import java.util.function.IntFunction;
  * A remote MX on loopback that answers on a script: the reply after DATA of the n-th transaction
  * comes from {@code endOfData.apply(n)}; what it accepted is kept. A real SMTP peer on a real socket.
  */
-final class ScriptedMx implements AutoCloseable {
-    final List<String> accepted = new CopyOnWriteArrayList<>();
-    final AtomicInteger transactions = new AtomicInteger();
+public final class ScriptedMx implements AutoCloseable {
+    public final List<String> accepted = new CopyOnWriteArrayList<>();
+    public final AtomicInteger transactions = new AtomicInteger();
     private final ServerSocket server;
 
-    ScriptedMx(IntFunction<String> endOfData) throws IOException {
+    public ScriptedMx(IntFunction<String> endOfData) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         var t = new Thread(() -> {
             while (!server.isClosed()) {
@@ -79,7 +79,7 @@ final class ScriptedMx implements AutoCloseable {
                 }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
