@@ -125,7 +125,8 @@ public final class Herald implements AutoCloseable {
                     new dev.herald.server.outbound.SmtpClient(config.hostname(), config.outboundConnectTimeout(), config.outboundCommandTimeout()),
                     new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
                             config.outboundMaxAge(), config.outboundPollInterval()),
-                    clock, new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock)))
+                    clock, new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock),
+                    dataDir.root().resolve("outbound/delivered.journal")))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
             var router = new Router();

@@ -52,8 +52,11 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "outbound-scheduler"));
     private final ExecutorService workers;
 
+    private static final int JOURNAL_CHECKPOINT = 1_000;
+    private final DeliveryJournal journal;
+
     public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
-                             FailureSink failures) {
+                             FailureSink failures, java.nio.file.Path journalFile) {
         this.stores = stores;
         this.spool = spool;
         this.routes = routes;
@@ -62,6 +65,15 @@ public final class OutboundDeliverer implements AutoCloseable {
         this.clock = clock;
         this.failures = failures;
         this.workers = Executors.newFixedThreadPool(settings.workers(), r -> daemon(r, "outbound"));
+        this.journal = new DeliveryJournal(journalFile);
+        var accepted = journal.recorded();
+        accepted.forEach(id -> stores.mail().markDelivered(id)); // accepted by a remote before a crash
+        stores.mail().checkpoint();
+        try {
+            journal.truncate();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         int released = stores.mail().releaseSending();
         if (released > 0) {
             log.info("{} queue entr(y/ies) were being sent when the server stopped; they will be tried again", released);
@@ -79,7 +91,20 @@ public final class OutboundDeliverer implements AutoCloseable {
     private void poll() {
         int capacity = settings.workers() * 16;
         while (!Thread.currentThread().isInterrupted() && pollOnce(capacity) >= capacity / 2) {
-            // a full batch: more is probably due, go on without waiting
+            checkpointJournal(JOURNAL_CHECKPOINT);
+        }
+        checkpointJournal(1);
+    }
+
+    /** With no delivery in progress: once the index is on disk, the journal's facts are no longer needed. */
+    private void checkpointJournal(int atLeast) {
+        if (journal.size() >= atLeast) {
+            try {
+                stores.mail().checkpoint();
+                journal.truncate();
+            } catch (java.io.IOException | RuntimeException e) {
+                log.error("delivery journal checkpoint failed; it is replayed on the next start", e);
+            }
         }
     }
 
@@ -170,6 +195,17 @@ public final class OutboundDeliverer implements AutoCloseable {
             try {
                 var result = client.send(host, mailFrom, rcpts, message);
                 var hostName = host.getHostString() + ":" + host.getPort() + (result.tls() ? " (TLS)" : "");
+                var accepted = new ArrayList<Long>();
+                for (int i = 0; i < group.size(); i++) {
+                    if (result.perRecipient().get(i).positive()) {
+                        accepted.add(group.get(i).id());
+                    }
+                }
+                try {
+                    journal.append(accepted); // on disk before the index says "delivered"
+                } catch (IOException e) {
+                    log.error("cannot write the delivery journal; {} is marked delivered without it", first.source(), e);
+                }
                 for (int i = 0; i < group.size(); i++) {
                     var reply = result.perRecipient().get(i);
                     if (reply.positive()) {
@@ -270,6 +306,11 @@ public final class OutboundDeliverer implements AutoCloseable {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            log.warn("closing the delivery journal failed", e);
         }
     }
 }

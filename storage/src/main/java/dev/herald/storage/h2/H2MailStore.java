@@ -281,6 +281,16 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public void markDelivered(long entryId) {
+        jdbc.update("UPDATE queue_entries SET state = 'delivered' WHERE id = ? AND state <> 'delivered'", entryId);
+    }
+
+    @Override
+    public void checkpoint() {
+        jdbc.update("CHECKPOINT SYNC");
+    }
+
+    @Override
     public int releaseSending() {
         return jdbc.update("UPDATE queue_entries SET state = 'waiting' WHERE state = 'sending'");
     }

@@ -88,6 +88,12 @@ public interface MailStore {
     /** Attempts of an entry, oldest first: {at, host, outcome, reply}. */
     List<String[]> attempts(long entryId);
 
+    /** Marks an entry delivered (replay of the delivery journal after a crash); no-op when it already is. */
+    void markDelivered(long entryId);
+
+    /** Forces every committed change to disk (H2 CHECKPOINT SYNC). */
+    void checkpoint();
+
     /** On start: entries left sending by a crash go back to waiting (delivered ones stay delivered). */
     int releaseSending();
 
