@@ -138,6 +138,12 @@ final class BenchCommand {
         @Option(names = "--max-seconds", defaultValue = "300", description = "stop after this long (default: ${DEFAULT-VALUE})")
         int maxSeconds;
 
+        @Option(names = "--user", description = "submission: implicit TLS and AUTH PLAIN as this mailbox (use the 2465 port)")
+        String user;
+
+        @Option(names = "--password", description = "with --user")
+        String password;
+
         @Option(names = "--json", description = "print JSON")
         boolean json;
 
@@ -149,7 +155,8 @@ final class BenchCommand {
             if (!host.startsWith("127.") && !host.equals("localhost") && !host.equals("::1")) {
                 throw new CliException("refusing a non-loopback target: " + host);
             }
-            var r = SmtpLoad.run(host, port, sessions, messages, size, from, to, Duration.ofSeconds(maxSeconds));
+            var r = SmtpLoad.run(host, port, sessions, messages, size, user != null ? user : from, to, Duration.ofSeconds(maxSeconds), user,
+                    password);
             var out = new Output(spec.commandLine().getOut(), json);
             var node = ApiClient.MAPPER.createObjectNode()
                     .put("target", host + ":" + port)
