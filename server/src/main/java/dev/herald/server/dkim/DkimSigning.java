@@ -7,11 +7,13 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.simplejavamail.utils.mail.dkim.Canonicalization;
 import org.simplejavamail.utils.mail.dkim.DkimMessage;
 import org.simplejavamail.utils.mail.dkim.DkimSigner;
@@ -24,13 +26,30 @@ import org.simplejavamail.utils.mail.dkim.SigningAlgorithm;
  */
 public final class DkimSigning {
     private static final Session SESSION = Session.getInstance(new Properties());
+    /**
+     * Decoded private keys by their encoded bytes: decoding PKCS#8 on every message was a
+     * measurable share of outbound time. Keyed on the content, not the row id, because a key can
+     * be regenerated in place; a few retired keys staying in memory is the price.
+     */
+    private static final ConcurrentHashMap<ByteBuffer, RSAPrivateKey> DECODED = new ConcurrentHashMap<>();
 
     private DkimSigning() {
     }
 
+    private static RSAPrivateKey decoded(DkimKey key) throws GeneralSecurityException {
+        var encoded = ByteBuffer.wrap(key.privateKey().clone());
+        var known = DECODED.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        var fresh = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(key.privateKey()));
+        DECODED.put(encoded, fresh);
+        return fresh;
+    }
+
     public static byte[] sign(byte[] message, String domain, DkimKey key) {
         try {
-            var privateKey = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(key.privateKey()));
+            var privateKey = decoded(key);
             var signer = new DkimSigner(domain, key.selector(), privateKey);
             signer.setSigningAlgorithm(SigningAlgorithm.SHA256_WITH_RSA);
             signer.setHeaderCanonicalization(Canonicalization.RELAXED);

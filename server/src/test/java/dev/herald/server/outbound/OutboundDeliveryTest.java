@@ -170,6 +170,29 @@ class OutboundDeliveryTest {
         }
     }
 
+    @Test
+    void routesAreCachedForTheirTtlButFailuresAreNot() throws Exception {
+        try (var dns = new LoopbackDnsServer()) {
+            dns.mx("cached.example", 10, "mx.cached.example").a("mx.cached.example", "127.0.0.1");
+            var resolver = new MxResolver(dns.address(), Duration.ofSeconds(2), true, 2525);
+            var first = resolver.route("cached.example");
+            int afterFirst = dns.queries();
+            assertThat(afterFirst).isEqualTo(3); // MX, A, AAAA
+            assertThat(resolver.route("CACHED.example")).isEqualTo(first);
+            assertThat(dns.queries()).as("a second route within the 60 s TTL asks DNS nothing").isEqualTo(afterFirst);
+
+            assertThat(catchRoute(resolver, "later.example")).startsWith("permanent: later.example does not exist");
+            dns.mx("later.example", 10, "mx.cached.example");
+            assertThat(resolver.route("later.example")).as("a failure is not remembered").isEqualTo(first);
+
+            var uncached = new MxResolver(dns.address(), Duration.ofSeconds(2), true, 2525, Duration.ZERO);
+            uncached.route("cached.example");
+            int before = dns.queries();
+            uncached.route("cached.example");
+            assertThat(dns.queries()).as("a zero cache limit asks DNS every time").isEqualTo(before + 3);
+        }
+    }
+
     private static String catchRoute(MxResolver r, String domain) {
         try {
             r.route(domain);

@@ -32,6 +32,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, List<Record>> records = new ConcurrentHashMap<>();
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
 
     public LoopbackDnsServer() throws SocketException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -42,6 +43,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
     public int port() {
         return socket.getLocalPort();
+    }
+
+    /** How many queries this server has answered, to check what a client caches. */
+    public int queries() {
+        return queries.get();
     }
 
     /** The value for Herald's {@code dns.resolver} setting. */
@@ -87,6 +93,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 var packet = new DatagramPacket(buf, buf.length);
                 socket.receive(packet);
                 var query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                queries.incrementAndGet();
                 var answer = answer(query).toWire(512);
                 socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (IOException e) {
