@@ -307,6 +307,7 @@ public final class OutboundDeliverer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        client.closeIdle();
         try {
             journal.close();
         } catch (IOException e) {

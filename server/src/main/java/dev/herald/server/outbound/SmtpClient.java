@@ -14,15 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * One outbound SMTP transaction to one host: EHLO, opportunistic STARTTLS (like other MTAs, the
+ * Outbound SMTP transactions to remote hosts: EHLO, opportunistic STARTTLS (like other MTAs, the
  * certificate is not checked — an MX has no name a client could pin), MAIL, one RCPT per recipient,
- * DATA with the given bytes dot-stuffed. Reports the reply to each recipient.
+ * DATA with the given bytes dot-stuffed. Reports the reply to each recipient. Sessions are kept
+ * open for a few seconds and reused for the next transaction to the same host.
  */
 public final class SmtpClient {
     public record Reply(int code, String text) {
@@ -44,6 +48,9 @@ public final class SmtpClient {
     public record Result(List<Reply> perRecipient, boolean tls) {
     }
 
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
+    private static final int MAX_IDLE_PER_HOST = 8;
+
     private final String helo;
     private final Duration connectTimeout;
     private final Duration commandTimeout;
@@ -54,75 +61,194 @@ public final class SmtpClient {
         this.commandTimeout = commandTimeout;
     }
 
+    /** An open session to one host, kept between transactions (RFC 5321 3.3 allows many per connection). */
+    private static final class Session {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        final boolean tls;
+        final boolean eightBit;
+        long idleSinceNanos;
+
+        Session(Socket socket, InputStream in, OutputStream out, boolean tls, boolean eightBit) {
+            this.socket = socket;
+            this.in = in;
+            this.out = out;
+            this.tls = tls;
+            this.eightBit = eightBit;
+        }
+
+        void close() {
+            quit(out);
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+    }
+
+    /**
+     * Idle sessions by host. A new TCP connection, greeting and EHLO per message was most of the
+     * time of a delivery to a fast MX; like Postfix's connection cache, a session is reused after an
+     * RSET for a short while, then closed.
+     */
+    private final ConcurrentHashMap<InetSocketAddress, ConcurrentLinkedDeque<Session>> idle = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
+
     /** @throws IOException when the connection fails or drops: every recipient is then to be retried */
     public Result send(InetSocketAddress host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
-        try (var plain = new Socket()) {
+        sweep();
+        var session = reusable(host);
+        if (session == null) {
+            session = open(host);
+        }
+        boolean clean = false;
+        try {
+            var result = transaction(session, mailFrom, recipients, message);
+            clean = true;
+            return result;
+        } finally {
+            if (clean) {
+                release(host, session);
+            } else {
+                session.close();
+            }
+        }
+    }
+
+    private Session open(InetSocketAddress host) throws IOException {
+        var plain = new Socket();
+        try {
             plain.connect(host, (int) connectTimeout.toMillis());
             plain.setSoTimeout((int) commandTimeout.toMillis());
-            Socket socket = plain;
-            var in = new BufferedInputStream(socket.getInputStream());
-            var out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(plain.getInputStream());
+            var out = plain.getOutputStream();
             expect(read(in), "greeting");
             write(out, "EHLO " + helo);
             var ehlo = read(in);
             expect(ehlo, "EHLO");
-            boolean tls = false;
             if (ehlo.text().toUpperCase(Locale.ROOT).contains("STARTTLS")) {
                 write(out, "STARTTLS");
                 if (read(in).code() == 220) {
                     var ssl = (SSLSocket) opportunistic().getSocketFactory().createSocket(plain, host.getHostString(), host.getPort(), true);
                     ssl.startHandshake();
-                    socket = ssl;
                     in = new BufferedInputStream(ssl.getInputStream());
                     out = ssl.getOutputStream();
                     write(out, "EHLO " + helo);
                     ehlo = read(in);
                     expect(ehlo, "EHLO after STARTTLS");
-                    tls = true;
+                    return new Session(ssl, in, out, true, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
                 }
             }
-            boolean eightBit = ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME");
-            write(out, "MAIL FROM:<" + mailFrom + ">" + (eightBit ? " BODY=8BITMIME" : ""));
-            var mail = read(in);
-            var replies = new ArrayList<Reply>();
-            if (!mail.positive()) {
-                recipients.forEach(r -> replies.add(mail));
-                quit(out);
-                return new Result(replies, tls);
+            return new Session(plain, in, out, false, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    /** An idle session to the host that still answers RSET, or null. */
+    private Session reusable(InetSocketAddress host) {
+        var sessions = idle.get(host);
+        if (sessions == null) {
+            return null;
+        }
+        for (Session s; (s = sessions.pollFirst()) != null; ) {
+            if (System.nanoTime() - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
+                s.close();
+                continue;
             }
-            boolean any = false;
-            for (var r : recipients) {
-                write(out, "RCPT TO:<" + r + ">");
-                var reply = read(in);
-                replies.add(reply);
-                any |= reply.positive();
-            }
-            if (!any) {
-                quit(out);
-                return new Result(replies, tls);
-            }
-            write(out, "DATA");
-            var data = read(in);
-            if (data.code() != 354) {
-                for (int i = 0; i < replies.size(); i++) {
-                    if (replies.get(i).positive()) {
-                        replies.set(i, data);
-                    }
+            try {
+                write(s.out, "RSET");
+                if (read(s.in).code() == 250) {
+                    return s;
                 }
-                quit(out);
-                return new Result(replies, tls);
+            } catch (IOException e) {
+                // the remote closed it while idle: open a new one
             }
-            out.write(dotStuffed(message));
-            out.flush();
-            var end = read(in);
-            for (int i = 0; i < replies.size(); i++) {
-                if (replies.get(i).positive()) {
-                    replies.set(i, end);
+            s.close();
+        }
+        return null;
+    }
+
+    private void release(InetSocketAddress host, Session session) {
+        var sessions = idle.computeIfAbsent(host, h -> new ConcurrentLinkedDeque<>());
+        if (sessions.size() >= MAX_IDLE_PER_HOST) {
+            session.close();
+            return;
+        }
+        session.idleSinceNanos = System.nanoTime();
+        sessions.addFirst(session);
+    }
+
+    /** Closes sessions idle past the limit, at most once a second, so no host keeps one forever. */
+    private void sweep() {
+        long now = System.nanoTime();
+        long last = lastSweepNanos.get();
+        if (now - last < 1_000_000_000L || !lastSweepNanos.compareAndSet(last, now)) {
+            return;
+        }
+        for (var sessions : idle.values()) {
+            sessions.removeIf(s -> {
+                if (now - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
+                    s.close();
+                    return true;
                 }
+                return false;
+            });
+        }
+    }
+
+    /** Closes every idle session (QUIT), at shutdown. */
+    public void closeIdle() {
+        for (var sessions : idle.values()) {
+            for (Session s; (s = sessions.pollFirst()) != null; ) {
+                s.close();
             }
-            quit(out);
+        }
+    }
+
+    private Result transaction(Session session, String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        var in = session.in;
+        var out = session.out;
+        boolean tls = session.tls;
+        write(out, "MAIL FROM:<" + mailFrom + ">" + (session.eightBit ? " BODY=8BITMIME" : ""));
+        var mail = read(in);
+        var replies = new ArrayList<Reply>();
+        if (!mail.positive()) {
+            recipients.forEach(r -> replies.add(mail));
             return new Result(replies, tls);
         }
+        boolean any = false;
+        for (var r : recipients) {
+            write(out, "RCPT TO:<" + r + ">");
+            var reply = read(in);
+            replies.add(reply);
+            any |= reply.positive();
+        }
+        if (!any) {
+            return new Result(replies, tls);
+        }
+        write(out, "DATA");
+        var data = read(in);
+        if (data.code() != 354) {
+            for (int i = 0; i < replies.size(); i++) {
+                if (replies.get(i).positive()) {
+                    replies.set(i, data);
+                }
+            }
+            return new Result(replies, tls);
+        }
+        out.write(dotStuffed(message));
+        out.flush();
+        var end = read(in);
+        for (int i = 0; i < replies.size(); i++) {
+            if (replies.get(i).positive()) {
+                replies.set(i, end);
+            }
+        }
+        return new Result(replies, tls);
     }
 
     private static void quit(OutputStream out) {

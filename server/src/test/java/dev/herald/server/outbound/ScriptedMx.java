@@ -18,6 +18,7 @@ import java.util.function.IntFunction;
 public final class ScriptedMx implements AutoCloseable {
     public final List<String> accepted = new CopyOnWriteArrayList<>();
     public final AtomicInteger transactions = new AtomicInteger();
+    public final AtomicInteger connections = new AtomicInteger();
     private final ServerSocket server;
 
     public ScriptedMx(IntFunction<String> endOfData) throws IOException {
@@ -27,6 +28,7 @@ public final class ScriptedMx implements AutoCloseable {
                 java.net.Socket accepted;
                 try {
                     accepted = server.accept();
+                    connections.incrementAndGet();
                 } catch (IOException e) {
                     continue;
                 }
