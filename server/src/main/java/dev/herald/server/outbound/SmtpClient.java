@@ -319,22 +319,39 @@ public final class SmtpClient {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
-    /** The message with leading dots doubled and CRLF.CRLF appended (RFC 5321 4.5.2). */
+    /**
+     * The message with leading dots doubled and CRLF.CRLF appended (RFC 5321 4.5.2). Copies whole
+     * runs between line-leading dots: byte-at-a-time writes were the top frame of the outbound profile.
+     */
     static byte[] dotStuffed(byte[] message) {
-        var out = new ByteArrayOutputStream(message.length + 64);
-        boolean lineStart = true;
-        for (byte b : message) {
-            if (lineStart && b == '.') {
-                out.write('.');
+        int dots = 0;
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '.' && (i == 0 || message[i - 1] == '\n')) {
+                dots++;
             }
-            out.write(b);
-            lineStart = b == '\n';
         }
-        if (message.length > 0 && message[message.length - 1] != '\n') {
-            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        boolean needsEol = message.length > 0 && message[message.length - 1] != '\n';
+        var out = new byte[message.length + dots + (needsEol ? 2 : 0) + 3];
+        int o = 0;
+        int runStart = 0;
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '.' && (i == 0 || message[i - 1] == '\n')) {
+                System.arraycopy(message, runStart, out, o, i - runStart);
+                o += i - runStart;
+                out[o++] = '.';
+                runStart = i; // the original dot starts the next run
+            }
         }
-        out.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        System.arraycopy(message, runStart, out, o, message.length - runStart);
+        o += message.length - runStart;
+        if (needsEol) {
+            out[o++] = '\r';
+            out[o++] = '\n';
+        }
+        out[o++] = '.';
+        out[o++] = '\r';
+        out[o] = '\n';
+        return out;
     }
 
     private static SSLContext opportunistic() throws IOException {

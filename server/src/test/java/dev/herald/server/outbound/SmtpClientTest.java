@@ -46,4 +46,16 @@ class SmtpClientTest {
             client.closeIdle();
         }
     }
+
+    @Test
+    void dotStuffingDoublesOnlyLineLeadingDotsAndTerminates() {
+        assertThat(stuffed(".start\r\nmid.dle\r\n..two\r\n.\r\nend")).isEqualTo("..start\r\nmid.dle\r\n...two\r\n..\r\nend\r\n.\r\n");
+        assertThat(stuffed("plain\r\n")).isEqualTo("plain\r\n.\r\n");
+        assertThat(stuffed("")).isEqualTo(".\r\n");
+        assertThat(stuffed("a\r\n.")).isEqualTo("a\r\n..\r\n.\r\n");
+    }
+
+    private static String stuffed(String s) {
+        return new String(SmtpClient.dotStuffed(s.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
 }
