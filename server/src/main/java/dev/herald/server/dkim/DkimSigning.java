@@ -37,13 +37,12 @@ public final class DkimSigning {
     }
 
     private static RSAPrivateKey decoded(DkimKey key) throws GeneralSecurityException {
-        var encoded = ByteBuffer.wrap(key.privateKey().clone());
-        var known = DECODED.get(encoded);
+        var known = DECODED.get(ByteBuffer.wrap(key.privateKey()));
         if (known != null) {
             return known;
         }
         var fresh = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(key.privateKey()));
-        DECODED.put(encoded, fresh);
+        DECODED.put(ByteBuffer.wrap(key.privateKey().clone()), fresh); // the map's key must not change under it
         return fresh;
     }
 

@@ -354,7 +354,14 @@ public final class SmtpClient {
         return out;
     }
 
+    /** Built once: a new context per connection seeded a SecureRandom each time (5% of the outbound profile). */
+    private static volatile SSLContext opportunisticContext;
+
     private static SSLContext opportunistic() throws IOException {
+        var known = opportunisticContext;
+        if (known != null) {
+            return known;
+        }
         try {
             var ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {new X509TrustManager() {
@@ -371,6 +378,7 @@ public final class SmtpClient {
                     return new X509Certificate[0];
                 }
             }}, new SecureRandom());
+            opportunisticContext = ctx;
             return ctx;
         } catch (Exception e) {
             throw new IOException("TLS unavailable: " + e.getMessage(), e);
