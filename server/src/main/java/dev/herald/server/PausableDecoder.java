@@ -39,6 +39,11 @@ public abstract class PausableDecoder extends ByteToMessageDecoder {
         } catch (Exception e) {
             self.fireExceptionCaught(e);
         }
+        // Replies the session wrote while taking up the buffered input (commands answered at
+        // once, or a commit that finished before it was waited on) must go out now: no socket
+        // read follows to trigger the flush at channelReadComplete, and a pipelining client
+        // waiting for them would wait forever.
+        self.flush();
     }
 
     /** Drops every byte received so far and not yet decoded. */
