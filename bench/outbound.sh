@@ -14,7 +14,7 @@ anchors="$here/../shared/bench"
 n="${1:-20000}"; sessions="${2:-20}"; size="${3:-4096}"; rounds="${4:-2}"
 http=18728; sub=18465; dnsport=18053; sink=2526
 work="$(mktemp -d)"
-cleanup() { kill -INT "${pid:-0}" 2>/dev/null || true; wait "${pid:-0}" 2>/dev/null || true; kill "${dnspid:-0}" "${sinkpid:-0}" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill -TERM "${pid:-0}" 2>/dev/null || true; wait "${pid:-0}" 2>/dev/null || true; kill "${dnspid:-0}" "${sinkpid:-0}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 pgrep -x master >/dev/null || bash "$anchors/setup_anchors.sh" >&2

@@ -2,10 +2,6 @@ package dev.herald.cli;
 
 import static dev.herald.cli.ApiClient.seg;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
@@ -49,7 +45,7 @@ final class MailboxCommand {
             body.put("ttl", ttl);
             body.put("display_name", displayName);
             if (passwordStdin) {
-                body.put("password", readPassword());
+                body.put("password", Stdin.secret("--password-stdin", "password"));
             }
             body.values().removeIf(v -> v == null);
             var m = api.post("/v1/mailboxes", body);
@@ -63,18 +59,6 @@ final class MailboxCommand {
             out.line("  username: " + c.get("username").asText());
             out.line("  password: " + (c.get("password").isNull() ? "(the one you chose)" : c.get("password").asText() + "   (shown once)"));
             out.line("  host:     " + c.get("host").asText());
-        }
-
-        private static String readPassword() {
-            try {
-                var line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null || line.isEmpty()) {
-                    throw new CliException("--password-stdin: no password on standard input");
-                }
-                return line;
-            } catch (IOException e) {
-                throw new CliException("--password-stdin: " + e.getMessage());
-            }
         }
     }
 

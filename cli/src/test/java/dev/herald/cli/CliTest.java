@@ -152,8 +152,61 @@ class CliTest {
     }
 
     @Test
+    void queueListShowAndPurge() throws Exception {
+        cli("tenant", "create", "qt");
+        cli("domain", "add", "qt.example", "--tenant", "qt");
+        var password = JSON.readTree(cli("mailbox", "create", "bot@qt.example", "--json").out()).get("credentials").get("password").asText();
+        String queueId;
+        try (var s = dev.herald.server.testing.SmtpScript.implicitTls(herald.smtpPort(dev.herald.server.smtp.session.Listener.SUBMISSIONS))) {
+            s.hello();
+            assertThat(s.authPlain("bot@qt.example", password)).startsWith("235");
+            s.send("MAIL FROM:<bot@qt.example>");
+            assertThat(s.send("RCPT TO:<someone@remote.example>")).startsWith("250");
+            s.send("DATA");
+            var reply = s.send("From: bot@qt.example\r\nSubject: queued\r\n\r\nhi\r\n.");
+            queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+        // Delivery is off in this server: the entry waits (local delivery files it within moments).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> cli("queue", "list", "--tenant", "qt").out().contains("someone@remote.example"));
+        var list = cli("queue", "list", "--tenant", "qt", "--to-domain", "remote.example");
+        assertThat(list.out()).startsWith("QUEUE ID").contains(queueId).contains("waiting");
+        var show = cli("queue", "show", queueId);
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("queue id " + queueId + "  tenant qt  from bot@qt.example")
+                .contains("someone@remote.example: waiting after 0 attempt(s), next at ");
+        var unnamed = cli("queue", "purge");
+        assertThat(unnamed.exit()).isEqualTo(1);
+        assertThat(unnamed.err()).contains("or all=true for the whole queue");
+        assertThat(cli("queue", "purge", "--tenant", "qt").out()).isEqualTo("purged 1 queue entry\n");
+        var purged = JSON.readTree(cli("queue", "list", "--tenant", "qt", "--state", "purged", "--json").out());
+        assertThat(purged.get("entries")).hasSize(1);
+        var ghost = cli("queue", "show", "NOPE");
+        assertThat(ghost.exit()).isEqualTo(1);
+        assertThat(ghost.err()).isEqualTo("herald: no queued message 'NOPE'\n");
+    }
+
+    @Test
+    void routeSetListRemove() throws Exception {
+        cli("tenant", "create", "rt");
+        cli("domain", "add", "rt.example", "--tenant", "rt");
+        var set = cli("route", "set", "--domain", "rt.example", "--relay", "smtp.relay.example", "--tls", "tls");
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).startsWith("mail of domain rt.example now leaves through smtp.relay.example:465 (tls) (route ");
+        var pinned = cli("route", "set", "--tenant", "rt", "--source-address", "127.0.0.2");
+        assertThat(pinned.out()).startsWith("mail of tenant rt now leaves directly to the MX hosts from 127.0.0.2 (route ");
+        var list = cli("route", "list", "--tenant", "rt");
+        assertThat(list.out()).startsWith("ID").contains("smtp.relay.example:465").contains("127.0.0.2");
+        var id = JSON.readTree(cli("route", "list", "--tenant", "rt", "--json").out()).get("routes").get(0).get("id").asText();
+        assertThat(cli("route", "remove", id).out()).isEqualTo("removed route " + id + "\n");
+        var bad = cli("route", "set", "--tenant", "rt");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("herald: a route needs a relay (host:port) or a source address\n");
+    }
+
+    @Test
     void helpIsEverywhere() {
-        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "bench"}) {
+        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "bench"}) {
             var help = CliRun.raw(noun, "--help");
             assertThat(help.exit()).as(noun).isZero();
             assertThat(help.out()).as(noun).contains("Usage: herald " + noun);

@@ -121,10 +121,11 @@ public final class Herald implements AutoCloseable {
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
             var outbound = config.outboundEnabled() ? java.util.Optional.of(new dev.herald.server.outbound.OutboundDeliverer(stores, spool,
                     new dev.herald.server.outbound.MxResolver(config.dnsResolver(), config.dnsTimeout(), config.outboundAllowPrivateMx(),
-                            config.outboundPort()),
+                            config.outboundPort(), java.time.Duration.ofMinutes(5), config.hostname()),
                     new dev.herald.server.outbound.SmtpClient(config.hostname(), config.outboundConnectTimeout(), config.outboundCommandTimeout()),
                     new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
-                            config.outboundMaxAge(), config.outboundPollInterval()),
+                            config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
+                            config.outboundSourceAddresses()),
                     clock, new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock),
                     dataDir.root().resolve("outbound/delivered.journal")))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
@@ -137,7 +138,8 @@ public final class Herald implements AutoCloseable {
             KeyRoutes.register(router, keys, stores);
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
-            dev.herald.server.http.routes.QueueRoutes.register(router, lookups, stores);
+            dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));
+            dev.herald.server.http.routes.QueueRoutes.register(router, new dev.herald.server.provisioning.QueueService(stores, lookups, clock), stores);
 
             var background = Executors.newSingleThreadScheduledExecutor(r -> {
                 var t = new Thread(r, "herald-background");

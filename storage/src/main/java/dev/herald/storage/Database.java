@@ -25,13 +25,14 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         var jdbc = new Jdbc(pool);
         this.stores = new Stores(new H2TenantStore(jdbc), new H2WorkspaceStore(jdbc), new H2DomainStore(jdbc),
-                new H2MailboxStore(jdbc), new H2ApiKeyStore(jdbc), new H2PolicyStore(jdbc), new dev.herald.storage.h2.H2MailStore(jdbc));
+                new H2MailboxStore(jdbc), new H2ApiKeyStore(jdbc), new H2PolicyStore(jdbc), new dev.herald.storage.h2.H2MailStore(jdbc),
+                new dev.herald.storage.h2.H2RouteStore(jdbc));
     }
 
     public static Database open(DataDirectory dir) {
         // WRITE_DELAY=0: a commit reaches the file before the API answers, so an acknowledged
         // provisioning call survives the process being killed the next instant.
-        var url = "jdbc:h2:file:" + dir.databaseBase() + ";QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
+        var url = "jdbc:h2:file:" + dir.databaseBase() + ";QUERY_CACHE_SIZE=256;DB_CLOSE_ON_EXIT=FALSE";
         var pool = JdbcConnectionPool.create(url, "herald", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {

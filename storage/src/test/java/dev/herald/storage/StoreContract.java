@@ -54,6 +54,35 @@ public abstract class StoreContract {
     }
 
     @Test
+    void theMostSpecificRouteWinsAndAScopeHasOne() {
+        long a = tenant("a");
+        long b = tenant("b");
+        long da = domain(a, "a.example");
+        long db = domain(a, "b.example");
+        assertThat(stores().routes().forSending(a, Optional.of(da))).isEmpty();
+        var server = stores().routes().put(route(Optional.empty(), Optional.empty(), "relay.example", Optional.empty()));
+        var tenantRoute = stores().routes().put(route(Optional.of(a), Optional.empty(), null, Optional.of("127.0.0.2")));
+        var domainRoute = stores().routes().put(route(Optional.of(a), Optional.of(da), "smtp.provider.example", Optional.empty()));
+        assertThat(stores().routes().forSending(a, Optional.of(da)).orElseThrow().id()).isEqualTo(domainRoute.id());
+        assertThat(stores().routes().forSending(a, Optional.of(db)).orElseThrow().id()).isEqualTo(tenantRoute.id());
+        assertThat(stores().routes().forSending(b, Optional.empty()).orElseThrow().id()).isEqualTo(server.id());
+        assertThat(domainRoute.relayPassword()).contains("secret");
+        assertThat(domainRoute.toString()).doesNotContain("secret");
+
+        var replaced = stores().routes().put(route(Optional.of(a), Optional.empty(), null, Optional.of("127.0.0.3")));
+        assertThat(stores().routes().list(Optional.of(a))).extracting(r -> r.id()).containsExactly(domainRoute.id(), replaced.id());
+        assertThat(stores().routes().list(Optional.empty())).hasSize(3);
+        assertThat(stores().routes().delete(server.id())).isTrue();
+        assertThat(stores().routes().forSending(b, Optional.empty())).isEmpty();
+    }
+
+    private static dev.herald.storage.model.OutboundRoute route(Optional<Long> tenant, Optional<Long> domain, String relay,
+                                                                Optional<String> source) {
+        return new dev.herald.storage.model.OutboundRoute(0, tenant, domain, Optional.ofNullable(relay), 587, "starttls", true,
+                Optional.of("user"), Optional.of("secret"), source, java.time.Instant.EPOCH);
+    }
+
+    @Test
     void workspaceNamesAreUniquePerTenantOnly() {
         long a = tenant("a");
         long b = tenant("b");

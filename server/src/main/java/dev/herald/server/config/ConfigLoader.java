@@ -135,7 +135,9 @@ public final class ConfigLoader {
                 durations(v, "outbound.retry_schedule"),
                 duration(v, "outbound.max_age"),
                 duration(v, "outbound.connect_timeout"),
-                duration(v, "outbound.command_timeout"));
+                duration(v, "outbound.command_timeout"),
+                (int) typed(v, "outbound.max_per_destination", Long::parseLong, 1, 10_000),
+                addresses(v, "outbound.source_addresses"));
     }
 
     private static java.util.List<Duration> durations(Map<String, String> v, String key) {
@@ -149,6 +151,26 @@ public final class ConfigLoader {
         }
         if (out.isEmpty()) {
             throw new ConfigException("setting " + key + " needs at least one duration");
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** A comma-separated list of literal IP addresses (no names: no DNS at start). */
+    private static java.util.List<InetAddress> addresses(Map<String, String> v, String key) {
+        var out = new java.util.ArrayList<InetAddress>();
+        for (var part : v.get(key).split(",")) {
+            var a = part.trim();
+            if (a.isEmpty()) {
+                continue;
+            }
+            if (!a.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                throw new ConfigException("setting " + key + ": '" + a + "' is not an IP address");
+            }
+            try {
+                out.add(InetAddress.getByName(a));
+            } catch (UnknownHostException e) {
+                throw new ConfigException("setting " + key + ": '" + a + "' is not an IP address");
+            }
         }
         return java.util.List.copyOf(out);
     }

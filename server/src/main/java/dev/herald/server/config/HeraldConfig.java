@@ -56,5 +56,7 @@ public record HeraldConfig(
         java.util.List<Duration> outboundRetrySchedule,
         Duration outboundMaxAge,
         Duration outboundConnectTimeout,
-        Duration outboundCommandTimeout) {
+        Duration outboundCommandTimeout,
+        int outboundMaxPerDestination,
+        java.util.List<java.net.InetAddress> outboundSourceAddresses) {
 }

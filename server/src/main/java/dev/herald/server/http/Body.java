@@ -54,6 +54,11 @@ public final class Body {
         return Optional.of(v.asText());
     }
 
+    public Optional<Boolean> optBool(String field) {
+        var v = node.get(field);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(bool(field));
+    }
+
     public boolean bool(String field) {
         var v = node.get(field);
         if (v == null || v.isNull()) {

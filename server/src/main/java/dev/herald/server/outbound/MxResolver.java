@@ -25,7 +25,9 @@ import org.xbill.DNS.Type;
 /**
  * Where mail for a domain goes (RFC 5321 5.1): its MX hosts by preference, else the domain's own
  * address (implicit MX); a null MX (RFC 7505) or a non-existent domain is a permanent failure; MX
- * hosts on loopback, private or link-local addresses are refused unless allowed (test rigs).
+ * hosts on loopback, private or link-local addresses are refused unless allowed (test rigs). Our
+ * own name among the MX hosts is discarded with every less preferred host (RFC 5321 5.1); when that
+ * leaves none, the mail would loop back to us and fails permanently.
  *
  * <p>A route found is kept for the shortest TTL of the records it came from, capped by the
  * cache limit: the outbound profile showed three uncached DNS queries per message, the largest
@@ -37,10 +39,17 @@ public final class MxResolver {
     public static final class RouteException extends Exception {
         private static final long serialVersionUID = 1L;
         public final boolean permanent;
+        /** The reply recorded for the recipients: "550 5.1.2" (bad destination), "554 5.4.6" (loop), "451 4.4.3" (DNS). */
+        public final String reply;
 
         RouteException(String message, boolean permanent) {
+            this(message, permanent, permanent ? "550 5.1.2" : "451 4.4.3");
+        }
+
+        RouteException(String message, boolean permanent, String reply) {
             super(message);
             this.permanent = permanent;
+            this.reply = reply;
         }
     }
 
@@ -48,6 +57,7 @@ public final class MxResolver {
     private final boolean allowPrivate;
     private final int port;
     private final long cacheLimitNanos;
+    private final String ownName;
     private final ConcurrentHashMap<String, CachedRoute> cache = new ConcurrentHashMap<>();
 
     private record CachedRoute(List<InetSocketAddress> addresses, long expiresAtNanos) {
@@ -67,6 +77,12 @@ public final class MxResolver {
     }
 
     public MxResolver(String resolverSetting, Duration timeout, boolean allowPrivate, int port, Duration cacheLimit) {
+        this(resolverSetting, timeout, allowPrivate, port, cacheLimit, "");
+    }
+
+    /** @param ownName this server's host name (server.hostname): an MX naming it is never a route */
+    public MxResolver(String resolverSetting, Duration timeout, boolean allowPrivate, int port, Duration cacheLimit, String ownName) {
+        this.ownName = ownName.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
         this.resolver = new SimpleResolver(DnsVerifier.resolverAddress(resolverSetting));
         resolver.setTimeout(timeout);
         this.allowPrivate = allowPrivate;
@@ -110,7 +126,16 @@ public final class MxResolver {
                 throw new RouteException(domain + " does not accept mail (null MX, RFC 7505)", true);
             }
             hosts.sort(Comparator.comparingInt(MXRecord::getPriority));
-            hosts.forEach(h -> targets.add(h.getTarget().toString(true)));
+            for (var h : hosts) {
+                var name = h.getTarget().toString(true).toLowerCase(java.util.Locale.ROOT);
+                if (name.equals(ownName)) {
+                    break; // we are this MX: it and every less preferred one are no route (RFC 5321 5.1)
+                }
+                targets.add(name);
+            }
+            if (targets.isEmpty()) {
+                throw new RouteException("mail for " + domain + " loops back to this server (" + ownName + " is its best MX)", true, "554 5.4.6");
+            }
         }
         var out = new ArrayList<InetSocketAddress>();
         int refused = 0;
@@ -121,7 +146,7 @@ public final class MxResolver {
                     refused++;
                     continue;
                 }
-                out.add(new InetSocketAddress(address, port));
+                out.add(new InetSocketAddress(named(host, address), port));
             }
         }
         if (out.isEmpty()) {
@@ -129,6 +154,50 @@ public final class MxResolver {
                     : "no address for the mail hosts of " + domain, refused > 0);
         }
         return out;
+    }
+
+    /** The address carrying the host name it was found under, so attempts can name the MX host. */
+    private static InetAddress named(String host, InetAddress address) {
+        try {
+            return InetAddress.getByAddress(host, address.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            return address; // cannot happen: the address has a valid length
+        }
+    }
+
+    /**
+     * The addresses of a smarthost an admin configured: a literal address as given, a name looked
+     * up (A, AAAA) at the configured resolver. Private addresses are allowed: relays often live on
+     * the local network. A name that does not resolve is a temporary failure (the mail waits).
+     */
+    public List<InetSocketAddress> relay(String host, int relayPort) throws RouteException {
+        if (host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+            try {
+                return List.of(new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")), relayPort));
+            } catch (java.net.UnknownHostException e) {
+                throw new RouteException("relay address " + host + " is not valid", false);
+            }
+        }
+        var out = new ArrayList<InetSocketAddress>();
+        try {
+            for (var a : addresses(host, new Ttl())) {
+                out.add(new InetSocketAddress(named(host, a), relayPort));
+            }
+        } catch (RouteException e) {
+            throw new RouteException("relay " + host + ": " + e.getMessage(), false);
+        }
+        if (out.isEmpty()) {
+            throw new RouteException("relay " + host + " has no address", false);
+        }
+        return out;
+    }
+
+    /** How an attempt names a host: "mx.example.com[192.0.2.1]:25", as Postfix logs relay=. */
+    public static String describe(InetSocketAddress host) {
+        var address = host.getAddress();
+        var ip = address == null ? host.getHostString() : address.getHostAddress();
+        var name = host.getHostString();
+        return (name.equals(ip) ? "" : name) + "[" + ip + "]:" + host.getPort();
     }
 
     private List<InetAddress> addresses(String host, Ttl ttl) throws RouteException {

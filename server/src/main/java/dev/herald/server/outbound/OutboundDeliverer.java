@@ -33,7 +33,15 @@ public final class OutboundDeliverer implements AutoCloseable {
     /** Agent headers (SPEC.md) that never leave the server. */
     private static final List<String> AGENT_HEADERS = List.of("x-herald-stream", "x-herald-run");
 
-    public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll) {
+    /**
+     * @param maxPerDestination SMTP transactions at once to one recipient domain (or one relay)
+     * @param sourceAddresses   the local addresses connections are made from, in turn; empty: the system's choice
+     */
+    public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll, int maxPerDestination,
+                           List<java.net.InetAddress> sourceAddresses) {
+        public Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll) {
+            this(workers, schedule, maxAge, poll, Integer.MAX_VALUE, List.of());
+        }
     }
 
     /** What happens to a recipient that failed for good (the DSN comes from here). */
@@ -44,7 +52,10 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     private final Stores stores;
     private final Spool spool;
-    private final MxResolver routes;
+    private final RoutePlanner routes;
+    /** Transactions in progress per destination, bounded by {@link Settings#maxPerDestination}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.Semaphore> destinations =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final SmtpClient client;
     private final Settings settings;
     private final Clock clock;
@@ -59,7 +70,7 @@ public final class OutboundDeliverer implements AutoCloseable {
                              FailureSink failures, java.nio.file.Path journalFile) {
         this.stores = stores;
         this.spool = spool;
-        this.routes = routes;
+        this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses());
         this.client = client;
         this.settings = settings;
         this.clock = clock;
@@ -175,26 +186,44 @@ public final class OutboundDeliverer implements AutoCloseable {
             group.forEach(en -> retry(en, null, "local error preparing the message: " + e.getMessage()));
             return;
         }
-        List<java.net.InetSocketAddress> hosts;
+        RoutePlanner.Plan plan;
         try {
-            hosts = routes.route(domain);
+            plan = routes.plan(first, domain);
         } catch (MxResolver.RouteException e) {
             group.forEach(en -> {
                 if (e.permanent) {
-                    fail(en, null, "550 5.1.2 " + e.getMessage());
+                    fail(en, null, e.reply + " " + e.getMessage());
                 } else {
-                    retry(en, null, "451 4.4.3 " + e.getMessage());
+                    retry(en, null, e.reply + " " + e.getMessage());
                 }
             });
             return;
         }
+        var slots = destinations.computeIfAbsent(plan.destination(), d -> new java.util.concurrent.Semaphore(settings.maxPerDestination()));
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.forEach(en -> retry(en, null, "451 4.3.2 delivery interrupted by shutdown"));
+            return;
+        }
+        try {
+            send(group, message, plan);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private void send(List<QueueEntry> group, byte[] message, RoutePlanner.Plan plan) {
+        var first = group.get(0);
+        var hosts = plan.targets();
         var rcpts = group.stream().map(QueueEntry::recipient).toList();
         var mailFrom = verp(first);
         IOException last = null;
         for (var host : hosts) {
             try {
                 var result = client.send(host, mailFrom, rcpts, message);
-                var hostName = host.getHostString() + ":" + host.getPort() + (result.tls() ? " (TLS)" : "");
+                var hostName = MxResolver.describe(host.host()) + (result.tls() ? " (TLS)" : "");
                 var accepted = new ArrayList<Long>();
                 for (int i = 0; i < group.size(); i++) {
                     if (result.perRecipient().get(i).positive()) {
@@ -221,7 +250,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             } catch (SmtpClient.ReplyException e) {
                 last = e;
                 if (e.reply.permanent()) {
-                    var hostName = host.getHostString() + ":" + host.getPort();
+                    var hostName = MxResolver.describe(host.host());
                     group.forEach(en -> fail(en, hostName, e.reply.toString()));
                     return;
                 }
@@ -230,7 +259,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             }
         }
         var why = last == null ? "no host could be reached" : last.getMessage();
-        group.forEach(en -> retry(en, hosts.get(hosts.size() - 1).toString(), "451 4.4.1 " + why));
+        group.forEach(en -> retry(en, MxResolver.describe(hosts.get(hosts.size() - 1).host()), "451 4.4.1 " + why));
     }
 
     private void retry(QueueEntry e, String host, String reply) {

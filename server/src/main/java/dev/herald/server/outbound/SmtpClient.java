@@ -23,10 +23,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Outbound SMTP transactions to remote hosts: EHLO, opportunistic STARTTLS (like other MTAs, the
- * certificate is not checked — an MX has no name a client could pin), MAIL, one RCPT per recipient,
- * DATA with the given bytes dot-stuffed. Reports the reply to each recipient. Sessions are kept
- * open for a few seconds and reused for the next transaction to the same host.
+ * Outbound SMTP transactions to remote hosts: EHLO, opportunistic STARTTLS to an MX (like other
+ * MTAs, the certificate is not checked — an MX has no name a client could pin), or to a smarthost
+ * required STARTTLS or implicit TLS, with its certificate checked unless the route says otherwise,
+ * and AUTH PLAIN over TLS; MAIL, one RCPT per recipient, DATA with the given bytes dot-stuffed.
+ * Reports the reply to each recipient. Sessions are kept open for a few seconds and reused for the
+ * next transaction to the same target.
  */
 public final class SmtpClient {
     public record Reply(int code, String text) {
@@ -93,11 +95,16 @@ public final class SmtpClient {
      * time of a delivery to a fast MX; like Postfix's connection cache, a session is reused after an
      * RSET for a short while, then closed.
      */
-    private final ConcurrentHashMap<InetSocketAddress, ConcurrentLinkedDeque<Session>> idle = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Target, ConcurrentLinkedDeque<Session>> idle = new ConcurrentHashMap<>();
     private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
 
-    /** @throws IOException when the connection fails or drops: every recipient is then to be retried */
+    /** An MX, directly, from the system's choice of local address. */
     public Result send(InetSocketAddress host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        return send(Target.direct(host, java.util.Optional.empty()), mailFrom, recipients, message);
+    }
+
+    /** @throws IOException when the connection fails or drops: every recipient is then to be retried */
+    public Result send(Target host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
         sweep();
         var session = reusable(host);
         if (session == null) {
@@ -117,39 +124,98 @@ public final class SmtpClient {
         }
     }
 
-    private Session open(InetSocketAddress host) throws IOException {
+    private Session open(Target target) throws IOException {
+        var host = target.host();
         var plain = new Socket();
         try {
+            if (target.source().isPresent()) {
+                plain.bind(new InetSocketAddress(target.source().get(), 0));
+            }
             plain.connect(host, (int) connectTimeout.toMillis());
             plain.setSoTimeout((int) commandTimeout.toMillis());
-            InputStream in = new BufferedInputStream(plain.getInputStream());
-            var out = plain.getOutputStream();
+            Socket socket = plain;
+            boolean tls = false;
+            if (target.tls() == Target.Tls.IMPLICIT) {
+                socket = handshake(plain, target);
+                tls = true;
+            }
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            var out = socket.getOutputStream();
             expect(read(in), "greeting");
             write(out, "EHLO " + helo);
             var ehlo = read(in);
             expect(ehlo, "EHLO");
-            if (ehlo.text().toUpperCase(Locale.ROOT).contains("STARTTLS")) {
+            boolean offersTls = ehlo.text().toUpperCase(Locale.ROOT).contains("STARTTLS");
+            boolean wantsTls = target.tls() == Target.Tls.STARTTLS || target.tls() == Target.Tls.OPPORTUNISTIC && offersTls;
+            if (!tls && wantsTls) {
+                if (!offersTls) {
+                    throw new IOException(host.getHostString() + " does not offer STARTTLS, which this route requires");
+                }
                 write(out, "STARTTLS");
-                if (read(in).code() == 220) {
-                    var ssl = (SSLSocket) opportunistic().getSocketFactory().createSocket(plain, host.getHostString(), host.getPort(), true);
-                    ssl.startHandshake();
-                    in = new BufferedInputStream(ssl.getInputStream());
-                    out = ssl.getOutputStream();
+                var ready = read(in);
+                if (ready.code() == 220) {
+                    socket = handshake(plain, target);
+                    tls = true;
+                    in = new BufferedInputStream(socket.getInputStream());
+                    out = socket.getOutputStream();
                     write(out, "EHLO " + helo);
                     ehlo = read(in);
                     expect(ehlo, "EHLO after STARTTLS");
-                    return new Session(ssl, in, out, true, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
+                } else if (target.tls() == Target.Tls.STARTTLS) {
+                    throw new IOException(host.getHostString() + " refused STARTTLS: " + ready);
                 }
             }
-            return new Session(plain, in, out, false, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
+            if (target.auth().isPresent()) {
+                authenticate(in, out, ehlo, target, tls);
+            }
+            return new Session(socket, in, out, tls, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
         }
     }
 
+    private SSLSocket handshake(Socket plain, Target target) throws IOException {
+        var host = target.host();
+        var context = target.verifyCertificate() ? verifying() : opportunistic();
+        var ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host.getHostString(), host.getPort(), true);
+        if (target.verifyCertificate()) {
+            var params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the relay host
+            ssl.setSSLParameters(params);
+        }
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            throw new IOException("TLS with " + host.getHostString() + " failed: " + e.getMessage(), e);
+        }
+        return ssl;
+    }
+
+    /**
+     * AUTH PLAIN to a smarthost, only over TLS. A refusal is an IOException, so the mail waits and
+     * is retried (as Postfix defers on a SASL failure): wrong relay credentials are an admin's
+     * mistake to fix, not a reason to bounce every message.
+     */
+    private static void authenticate(InputStream in, OutputStream out, Reply ehlo, Target target, boolean tls) throws IOException {
+        var host = target.host().getHostString();
+        if (!tls) {
+            throw new IOException("not sending the credentials for " + host + " without TLS");
+        }
+        if (!ehlo.text().toUpperCase(Locale.ROOT).matches("(?s).*\\bAUTH\\b.*")) {
+            throw new IOException(host + " does not offer AUTH, which this route is configured for");
+        }
+        var c = target.auth().get();
+        var token = java.util.Base64.getEncoder().encodeToString(("\0" + c.user() + "\0" + c.password()).getBytes(StandardCharsets.UTF_8));
+        write(out, "AUTH PLAIN " + token);
+        var reply = read(in);
+        if (reply.code() != 235) {
+            throw new IOException("authentication to " + host + " as " + c.user() + " failed: " + reply);
+        }
+    }
+
     /** An idle session to the host that still answers RSET, or null. */
-    private Session reusable(InetSocketAddress host) {
+    private Session reusable(Target host) {
         var sessions = idle.get(host);
         if (sessions == null) {
             return null;
@@ -172,7 +238,7 @@ public final class SmtpClient {
         return null;
     }
 
-    private void release(InetSocketAddress host, Session session) {
+    private void release(Target host, Session session) {
         var sessions = idle.computeIfAbsent(host, h -> new ConcurrentLinkedDeque<>());
         if (sessions.size() >= MAX_IDLE_PER_HOST) {
             session.close();
@@ -381,6 +447,15 @@ public final class SmtpClient {
             opportunisticContext = ctx;
             return ctx;
         } catch (Exception e) {
+            throw new IOException("TLS unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's default trust store: a smarthost is a named service whose certificate can be checked. */
+    private static SSLContext verifying() throws IOException {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IOException("TLS unavailable: " + e.getMessage(), e);
         }
     }

@@ -165,6 +165,14 @@ class OutboundDeliveryTest {
             assertThat(catchRoute(strict, "nowhere.example")).isEqualTo("permanent: nowhere.example does not exist (NXDOMAIN)");
             var lenient = new MxResolver(dns.address(), Duration.ofSeconds(2), true, 2525);
             assertThat(lenient.route("local.example")).extracting(a -> a.getPort()).containsExactly(2525);
+            // Our own name among the MX hosts: it and every less preferred host are discarded.
+            dns.mx("loop.example", 10, "mx.herald.test").a("mx.herald.test", "127.0.0.1");
+            dns.mx("backup.example", 5, "mx.primary.example").mx("backup.example", 10, "mx.herald.test").mx("backup.example", 20, "mx.third.example")
+                    .a("mx.primary.example", "127.0.0.2").a("mx.third.example", "127.0.0.3");
+            var self = new MxResolver(dns.address(), Duration.ofSeconds(2), true, 25, Duration.ZERO, "MX.herald.test");
+            assertThat(catchRoute(self, "loop.example"))
+                    .isEqualTo("permanent: mail for loop.example loops back to this server (mx.herald.test is its best MX)");
+            assertThat(self.route("backup.example")).extracting(MxResolver::describe).containsExactly("mx.primary.example[127.0.0.2]:25");
             var dead = new MxResolver("127.0.0.1:9", Duration.ofMillis(300), true, 25);
             assertThat(catchRoute(dead, "any.example")).startsWith("temporary: DNS lookup of any.example failed");
         }

@@ -19,6 +19,13 @@ public final class ScriptedMx implements AutoCloseable {
     public final List<String> accepted = new CopyOnWriteArrayList<>();
     public final AtomicInteger transactions = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
+    /** Connections open now, and the most ever open at once. */
+    public final AtomicInteger active = new AtomicInteger();
+    public final AtomicInteger maxActive = new AtomicInteger();
+    /** The address each connection came from. */
+    public final List<String> clientAddresses = new CopyOnWriteArrayList<>();
+    /** Each accepted message prefixed with the client address it came from: "127.0.0.2 " + body. */
+    public final List<String> acceptedFrom = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
 
     public ScriptedMx(IntFunction<String> endOfData) throws IOException {
@@ -32,7 +39,15 @@ public final class ScriptedMx implements AutoCloseable {
                 } catch (IOException e) {
                     continue;
                 }
-                var conn = new Thread(() -> serve(accepted, endOfData), "scripted-mx-conn");
+                clientAddresses.add(accepted.getInetAddress().getHostAddress());
+                var conn = new Thread(() -> {
+                    maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                    try {
+                        serve(accepted, endOfData);
+                    } finally {
+                        active.decrementAndGet();
+                    }
+                }, "scripted-mx-conn");
                 conn.setDaemon(true);
                 conn.start();
             }
@@ -62,6 +77,7 @@ public final class ScriptedMx implements AutoCloseable {
                                     return; // the connection dies mid-DATA: no reply, nothing accepted
                                 }
                                 if (reply.startsWith("250")) {
+                                    acceptedFrom.add(socket.getInetAddress().getHostAddress() + " " + body);
                                     accepted.add(body.toString());
                                 }
                             }

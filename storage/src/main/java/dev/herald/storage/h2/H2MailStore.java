@@ -7,11 +7,13 @@ import dev.herald.storage.mail.MailStore;
 import dev.herald.storage.mail.MessageLink;
 import dev.herald.storage.mail.NewMessage;
 import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.mail.QueueFilter;
 import dev.herald.storage.mail.StoredMessage;
 import dev.herald.storage.spool.BlobRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -251,14 +253,80 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public List<QueueEntry> claimDue(long tenantId, Instant now, int limit) {
+        // One index-ordered range per stream (queue_tenant_due), transactional first: a sort over the
+        // whole backlog, and FOR UPDATE locking every row it read, made each claim cost O(backlog).
+        // Only the scheduler claims, so guarding the UPDATE on the state is enough.
         return jdbc.transaction(tx -> {
-            var due = tx.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND due_at <= ? "
-                            + "ORDER BY CASE stream WHEN 'transactional' THEN 0 ELSE 1 END, due_at, id LIMIT ? FOR UPDATE",
-                    H2MailStore::queueEntry, tenantId, now, limit);
-            for (var e : due) {
-                tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ?", e.id());
+            var due = new ArrayList<QueueEntry>();
+            for (var stream : List.of(QueueEntry.TRANSACTIONAL, QueueEntry.BULK)) {
+                if (due.size() < limit) {
+                    due.addAll(tx.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? "
+                            + "AND due_at <= ? ORDER BY due_at LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
+                }
             }
-            return due;
+            var claimed = new ArrayList<QueueEntry>(due.size());
+            for (var e : due) {
+                if (tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ? AND state = 'waiting'", e.id()) == 1) {
+                    claimed.add(e);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public List<QueueEntry> findQueue(QueueFilter f) {
+        var sql = new StringBuilder("SELECT * FROM queue_entries WHERE 1 = 1");
+        var args = new ArrayList<Object>();
+        f.tenantId().ifPresent(t -> {
+            sql.append(" AND tenant_id = ?");
+            args.add(t);
+        });
+        f.senderDomain().ifPresent(d -> {
+            sql.append(" AND LOWER(sender) LIKE ?");
+            args.add("%@" + d.toLowerCase(java.util.Locale.ROOT));
+        });
+        f.recipientDomain().ifPresent(d -> {
+            sql.append(" AND LOWER(recipient) LIKE ?");
+            args.add("%@" + d.toLowerCase(java.util.Locale.ROOT));
+        });
+        f.state().ifPresent(st -> {
+            sql.append(" AND state = ?");
+            args.add(st);
+        });
+        sql.append(" ORDER BY id LIMIT ?");
+        args.add(f.limit());
+        return jdbc.query(sql.toString(), H2MailStore::queueEntry, args.toArray());
+    }
+
+    @Override
+    public List<QueueEntry> queueEntriesOf(String source) {
+        return jdbc.query("SELECT * FROM queue_entries WHERE source = ? ORDER BY id", H2MailStore::queueEntry, source);
+    }
+
+    @Override
+    public int retryNow(List<Long> entryIds, Instant now) {
+        return jdbc.transaction(tx -> {
+            int n = 0;
+            for (var id : entryIds) {
+                n += tx.update("UPDATE queue_entries SET due_at = ? WHERE id = ? AND state = 'waiting'", now, id);
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public int purge(List<Long> entryIds, Instant now, String why) {
+        return jdbc.transaction(tx -> {
+            int n = 0;
+            for (var id : entryIds) {
+                if (tx.update("UPDATE queue_entries SET state = 'purged', last_reply = ? WHERE id = ? AND state = 'waiting'", why, id) == 1) {
+                    tx.insert("INSERT INTO queue_attempts(entry_id, at, host, outcome, reply) VALUES (?, ?, ?, ?, ?)",
+                            id, now, "", QueueEntry.PURGED, why);
+                    n++;
+                }
+            }
+            return n;
         });
     }
 

@@ -70,6 +70,18 @@ public interface MailStore {
 
     List<QueueEntry> queue(long tenantId);
 
+    /** Entries matching the filter, oldest first. */
+    List<QueueEntry> findQueue(QueueFilter filter);
+
+    /** Every recipient entry of one queued message (its queue id), in any state. */
+    List<QueueEntry> queueEntriesOf(String source);
+
+    /** Makes waiting entries due at {@code now}; others are left alone. @return how many */
+    int retryNow(List<Long> entryIds, java.time.Instant now);
+
+    /** Marks waiting entries purged, with an attempt record saying who did it. @return how many */
+    int purge(List<Long> entryIds, java.time.Instant now, String why);
+
     /**
      * Takes up to {@code limit} entries due at {@code now} for sending, oldest first, marking them
      * sending so no other worker takes them.

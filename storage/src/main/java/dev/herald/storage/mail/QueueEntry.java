@@ -15,4 +15,11 @@ public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, Strin
     public static final String SENDING = "sending";
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
+    /** Removed by an admin before it was delivered; never sent, no DSN. */
+    public static final String PURGED = "purged";
+
+    /** The states an admin can act on: not yet sent and not being sent. */
+    public boolean pending() {
+        return state.equals(WAITING);
+    }
 }
