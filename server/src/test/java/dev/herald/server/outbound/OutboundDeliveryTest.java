@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.server.smtp.session.Listener;
+import dev.herald.server.testing.Dnsmasq;
 import dev.herald.server.testing.LoopbackDnsServer;
 import dev.herald.server.testing.SmtpScript;
 import dev.herald.server.testing.TestApi;
@@ -111,6 +112,47 @@ class OutboundDeliveryTest {
                 verifyWithDkimpy(rotated.substring(rotated.indexOf("DKIM-Signature")), domain, "herald2");
             }
         }
+    }
+
+    /** The same path with the MX served by a real DNS server process (Debian's dnsmasq) on loopback. */
+    @Test
+    void deliveredWithTheMxFromADnsmasqProcess() throws Exception {
+        if (Dnsmasq.binary().isEmpty()) {
+            System.err.println("*** SKIPPED OutboundDeliveryTest.deliveredWithTheMxFromADnsmasqProcess: dnsmasq is not installed "
+                    + "(apt-get install dnsmasq-base); the dnsjava loopback server tests still cover MX routing ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Dnsmasq.binary().isPresent(), "dnsmasq is not installed");
+        try (var dns = Dnsmasq.start(senderData, java.util.List.of("remote.example"),
+                java.util.List.of("--mx-host=remote.example,mx.remote.example,10", "--host-record=mx.remote.example,127.0.0.1"));
+             var remote = TestHerald.start(remoteData)) {
+            remote.admin().createTenant("remote");
+            remote.admin().addDomain("remote", "remote.example");
+            remote.admin().createMailbox("rcpt@remote.example");
+            try (var h = TestHerald.start(senderData.resolve("sender"), Map.of("dns.resolver", dns.address(), "outbound.enabled", "true",
+                    "outbound.port", String.valueOf(remote.smtpPort(Listener.MX)), "outbound.allow_private_mx", "true",
+                    "outbound.retry_schedule", "1s"))) {
+                var admin = h.admin();
+                admin.createTenant("acme");
+                var domain = admin.addDomain("acme", "acme.com");
+                var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
+                submit(h, password, "", "rcpt@remote.example");
+                await().atMost(Duration.ofSeconds(20)).until(() -> expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages"))
+                        .get("messages").size() == 1);
+                var uid = expect(200, remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages")).get("messages").get(0).get("uid").asLong();
+                var raw = remote.admin().get("/v1/mailboxes/rcpt@remote.example/messages/" + uid + "/raw").raw();
+                assertThat(raw).contains("d=acme.com").contains("hello out there");
+                verifyWithDkimpy(raw.substring(raw.indexOf("DKIM-Signature")), domain, "herald1");
+                assertThat(dns.log()).as("the MX came from dnsmasq").contains("query[MX] remote.example");
+                var host = entryHost(admin, "rcpt@remote.example");
+                assertThat(host).startsWith("mx.remote.example[127.0.0.1]:");
+            }
+        }
+    }
+
+    private static String entryHost(TestApi admin, String recipient) {
+        var e = entry(admin, recipient);
+        var shown = expect(200, admin.get("/v1/queue/" + e.get("queue_id").asText()));
+        return shown.get("recipients").get(0).get("events").get(0).get("host").asText();
     }
 
     @Test
