@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "queue", description = "The outbound queue: list, show, retry and purge queued mail.", mixinStandardHelpOptions = true,
-        subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Purge.class})
+        subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Purge.class,
+                QueueCommand.Approve.class, QueueCommand.Reject.class})
 final class QueueCommand {
     /** The filters every bulk verb takes. */
     static final class Filters {
@@ -130,6 +131,46 @@ final class QueueCommand {
             } else {
                 out.line("purged " + r.get("purged").asInt() + " queue entr" + (r.get("purged").asInt() == 1 ? "y" : "ies"));
             }
+        }
+    }
+
+    /** approve and reject: one message by its queue id, or the held entries the filters match. */
+    abstract static class Decide extends ClientCommand {
+        @Parameters(paramLabel = "QUEUE_ID", arity = "0..1")
+        String id;
+
+        @Mixin
+        Filters filters = new Filters();
+
+        abstract String verb();
+
+        @Override
+        void run(ApiClient api, Output out) {
+            var r = id != null ? api.post("/v1/queue/" + seg(id) + "/" + verb(), Map.of())
+                    : api.post("/v1/queue/" + verb() + ApiClient.query(filters.query()), Map.of());
+            if (out.json()) {
+                out.json(r);
+            } else {
+                int n = r.get(verb() + "d").asInt();
+                out.line(verb() + "d " + n + " held queue entr" + (n == 1 ? "y" : "ies"));
+            }
+        }
+    }
+
+    @Command(name = "approve", description = "Let held mail go: one message by its queue id, or what the filters match.",
+            mixinStandardHelpOptions = true)
+    static final class Approve extends Decide {
+        @Override
+        String verb() {
+            return "approve";
+        }
+    }
+
+    @Command(name = "reject", description = "Refuse held mail: it fails and its sender gets a DSN.", mixinStandardHelpOptions = true)
+    static final class Reject extends Decide {
+        @Override
+        String verb() {
+            return "reject";
         }
     }
 }

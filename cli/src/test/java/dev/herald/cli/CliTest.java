@@ -205,8 +205,24 @@ class CliTest {
     }
 
     @Test
+    void suppressionAddListRemove() {
+        cli("tenant", "create", "sup");
+        var add = cli("suppression", "add", "Gone@Else.example", "--tenant", "sup");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("suppressed gone@else.example for tenant sup (admin)\n");
+        assertThat(cli("suppression", "list", "--tenant", "sup").out()).startsWith("ADDRESS").contains("gone@else.example  admin");
+        assertThat(cli("suppression", "remove", "gone@else.example", "--tenant", "sup").out())
+                .isEqualTo("removed gone@else.example from the suppression list\n");
+        var again = cli("suppression", "remove", "gone@else.example", "--tenant", "sup");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("herald: gone@else.example is not on tenant sup's suppression list\n");
+        var approve = cli("queue", "approve", "--tenant", "sup");
+        assertThat(approve.out()).isEqualTo("approved 0 held queue entries\n");
+    }
+
+    @Test
     void helpIsEverywhere() {
-        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "bench"}) {
+        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "suppression", "bench"}) {
             var help = CliRun.raw(noun, "--help");
             assertThat(help.exit()).as(noun).isZero();
             assertThat(help.out()).as(noun).contains("Usage: herald " + noun);

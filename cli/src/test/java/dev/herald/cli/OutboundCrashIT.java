@@ -50,6 +50,12 @@ class OutboundCrashIT {
                     "--set", "imaps.port=0", "--set", "server.hostname=crash.test"};
             var server = start(http, settings, "run-1.log");
             var key = Files.readString(data.resolve("data/admin.key")).trim();
+            // 5,000 messages from one mailbox: far over the default send budgets.
+            var unlimited = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v1/policy"))
+                    .header("Authorization", "Bearer " + key).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
+                            Map.of("mailbox.hourly_limit", "unlimited", "mailbox.daily_limit", "unlimited")))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unlimited.statusCode()).as(unlimited.body()).isEqualTo(200);
             post(http, key, "/v1/tenants", Map.of("name", "crash"));
             post(http, key, "/v1/domains", Map.of("name", "crash.example", "tenant", "crash"));
             var password = JSON.readTree(post(http, key, "/v1/mailboxes", Map.of("address", "agent@crash.example")))

@@ -102,9 +102,11 @@ public final class Herald implements AutoCloseable {
             // replays what was not yet delivered, then the listeners open.
             var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
             var events = new dev.herald.server.delivery.MailboxEvents();
-            var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock);
+            var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), clock);
+            var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
+                    sendPolicy);
             delivery.recover(spool.recovered());
-            var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock);
+            var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock, sendPolicy, stores);
             var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
             var blocking = Executors.newFixedThreadPool(2, r -> {
                 var t = new Thread(r, "smtp-auth");
@@ -113,12 +115,13 @@ public final class Herald implements AutoCloseable {
             });
             var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
-                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock);
+                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy);
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
                     clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()));
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
+            var dsn = new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock);
             var outbound = config.outboundEnabled() ? java.util.Optional.of(new dev.herald.server.outbound.OutboundDeliverer(stores, spool,
                     new dev.herald.server.outbound.MxResolver(config.dnsResolver(), config.dnsTimeout(), config.outboundAllowPrivateMx(),
                             config.outboundPort(), java.time.Duration.ofMinutes(5), config.hostname()),
@@ -126,8 +129,8 @@ public final class Herald implements AutoCloseable {
                     new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
                             config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
                             config.outboundSourceAddresses()),
-                    clock, new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock),
-                    dataDir.root().resolve("outbound/delivered.journal")))
+                    clock, dsn,
+                    dataDir.root().resolve("outbound/delivered.journal"), sendPolicy))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
             var router = new Router();
@@ -138,8 +141,10 @@ public final class Herald implements AutoCloseable {
             KeyRoutes.register(router, keys, stores);
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
+            dev.herald.server.http.routes.SuppressionRoutes.register(router,
+                    new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
             dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));
-            dev.herald.server.http.routes.QueueRoutes.register(router, new dev.herald.server.provisioning.QueueService(stores, lookups, clock), stores);
+            dev.herald.server.http.routes.QueueRoutes.register(router, new dev.herald.server.provisioning.QueueService(stores, lookups, clock, dsn), stores);
 
             var background = Executors.newSingleThreadScheduledExecutor(r -> {
                 var t = new Thread(r, "herald-background");

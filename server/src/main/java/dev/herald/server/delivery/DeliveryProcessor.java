@@ -42,7 +42,11 @@ public final class DeliveryProcessor implements AutoCloseable {
 
     private final MailboxEvents events;
 
-    public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock) {
+    private final dev.herald.server.policy.SendPolicy policy;
+
+    public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock,
+                             dev.herald.server.policy.SendPolicy policy) {
+        this.policy = policy;
         this.stores = stores;
         this.spool = spool;
         this.threads = threads;
@@ -139,9 +143,16 @@ public final class DeliveryProcessor implements AutoCloseable {
             if (local.isPresent()) {
                 file(local.get(), Folder.INBOX, entry, headers, Set.of());
             } else if (sender.isPresent() && !isHostedDomain(address)) {
-                stores.mail().enqueue(new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
-                        env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(), QueueEntry.WAITING, at, 0, at,
-                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL)));
+                // Held recipients wait for `queue approve`; their state says why in the queue's last reply.
+                var hold = policy.holdAtEnqueue(sender.get(), headers.run());
+                var queued = new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
+                        env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(),
+                        hold.isPresent() ? QueueEntry.HELD : QueueEntry.WAITING, at, 0, at,
+                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), headers.run());
+                if (stores.mail().enqueue(queued) && hold.isPresent()) {
+                    stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
+                            .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
+                }
             } else {
                 // Accepted at RCPT time, gone since (deleted or expired). The bounce comes with the outbound issue.
                 log.warn("{}: recipient {} no longer exists; message dropped for it", env.id(), address);

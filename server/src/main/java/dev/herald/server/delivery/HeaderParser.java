@@ -73,6 +73,7 @@ public final class HeaderParser {
         Optional<Instant> date = Optional.empty();
         List<String> fromAddresses = List.of();
         Optional<String> stream = Optional.empty();
+        Optional<String> run = Optional.empty();
         for (var f : fields) {
             var body = unfold(f.getBody());
             switch (f.getName().toLowerCase(Locale.ROOT)) {
@@ -90,13 +91,14 @@ public final class HeaderParser {
                 case "cc" -> cc = cc.or(() -> Optional.of(body));
                 case "date" -> date = date.or(() -> parseDate(body));
                 case "x-herald-stream" -> stream = stream.or(() -> Optional.of(body.trim().toLowerCase(Locale.ROOT)));
+                case "x-herald-run" -> run = run.or(() -> body.isBlank() || body.length() > 200 ? Optional.empty() : Optional.of(body.trim()));
                 default -> {
                 }
             }
         }
         int headerLength = headerLength(message);
         return new ParsedHeaders(new HeaderFields(messageId, inReplyTo, references, subject, from, to, cc, date), fromAddresses,
-                messageId.isPresent(), date.isPresent(), headerLength, stream);
+                messageId.isPresent(), date.isPresent(), headerLength, stream, run);
     }
 
     private static String unfold(String s) {

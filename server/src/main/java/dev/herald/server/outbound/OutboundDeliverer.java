@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,8 +67,11 @@ public final class OutboundDeliverer implements AutoCloseable {
     private static final int JOURNAL_CHECKPOINT = 1_000;
     private final DeliveryJournal journal;
 
+    private final dev.herald.server.policy.SendPolicy policy;
+
     public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
-                             FailureSink failures, java.nio.file.Path journalFile) {
+                             FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy) {
+        this.policy = policy;
         this.stores = stores;
         this.spool = spool;
         this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses());
@@ -175,7 +179,11 @@ public final class OutboundDeliverer implements AutoCloseable {
         }
     }
 
-    private void deliver(List<QueueEntry> group) {
+    private void deliver(List<QueueEntry> claimed) {
+        var group = admitted(claimed);
+        if (group.isEmpty()) {
+            return;
+        }
         var first = group.get(0);
         var domain = domainOf(first.recipient());
         byte[] message;
@@ -262,6 +270,43 @@ public final class OutboundDeliverer implements AutoCloseable {
         group.forEach(en -> retry(en, MxResolver.describe(hosts.get(hosts.size() - 1).host()), "451 4.4.1 " + why));
     }
 
+    /**
+     * Policy just before sending, as it may have changed while the mail waited: a recipient
+     * suppressed since is dropped unsent (no DSN: the tenant's list says why); one blocked by a
+     * recipient list fails with a DSN; a deferral or hold puts it back without counting an attempt.
+     */
+    private List<QueueEntry> admitted(List<QueueEntry> claimed) {
+        var out = new ArrayList<QueueEntry>(claimed.size());
+        for (var e : claimed) {
+            var d = policy.beforeSending(e);
+            var v = d.verdict();
+            if (v instanceof dev.herald.policy.pipeline.Verdict.Reject r) {
+                var reply = r.code() + " " + r.enhanced() + " " + r.text();
+                if (d.step().equals("suppression")) {
+                    stores.mail().settle(e.id(), QueueEntry.SUPPRESSED, clock.instant(), reply);
+                } else {
+                    fail(e, null, reply);
+                }
+            } else if (v instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
+                stores.mail().settle(e.id(), QueueEntry.WAITING, defer.until(), "deferred by policy: " + defer.reason());
+            } else if (v instanceof dev.herald.policy.pipeline.Verdict.Hold hold) {
+                stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + hold.reason());
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A remote's permanent refusal of the address itself (5.1.x: no such mailbox, bad domain), or
+     * a bare 550/551/553 without an enhanced code, is a hard bounce: the tenant's suppression list
+     * gets the address. Other 5xx (content, policy) count as bounces but do not suppress.
+     */
+    static boolean hardBounce(String reply) {
+        return reply.matches("5\\d\\d 5\\.1\\.\\d+.*") || reply.matches("55[013] (?![245]\\.\\d).*");
+    }
+
     private void retry(QueueEntry e, String host, String reply) {
         int attempts = e.attempts() + 1;
         var now = clock.instant();
@@ -277,6 +322,10 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     private void fail(QueueEntry e, String host, String reply) {
         stores.mail().recordAttempt(e.id(), clock.instant(), host, QueueEntry.FAILED, clock.instant(), e.attempts() + 1, reply);
+        if (host != null && hardBounce(reply)) {
+            policy.suppressions().add(e.tenantId(), e.recipient(), dev.herald.storage.model.Suppression.HARD_BOUNCE,
+                    Optional.of(host + ": " + reply));
+        }
         try {
             failures.failed(e, host, reply);
         } catch (RuntimeException ex) {

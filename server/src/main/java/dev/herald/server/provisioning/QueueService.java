@@ -18,16 +18,52 @@ import java.util.Set;
 public final class QueueService {
     public static final int MAX_LIMIT = 10_000;
     private static final Set<String> STATES = Set.of(QueueEntry.WAITING, QueueEntry.SENDING, QueueEntry.DELIVERED,
-            QueueEntry.FAILED, QueueEntry.PURGED);
+            QueueEntry.FAILED, QueueEntry.PURGED, QueueEntry.HELD, QueueEntry.SUPPRESSED);
 
     private final Stores stores;
     private final Lookups lookups;
     private final Clock clock;
+    private final dev.herald.server.outbound.OutboundDeliverer.FailureSink rejected;
 
-    public QueueService(Stores stores, Lookups lookups, Clock clock) {
+    /** @param rejected where a rejected held message goes (the sender's DSN) */
+    public QueueService(Stores stores, Lookups lookups, Clock clock, dev.herald.server.outbound.OutboundDeliverer.FailureSink rejected) {
         this.stores = stores;
         this.lookups = lookups;
         this.clock = clock;
+        this.rejected = rejected;
+    }
+
+    /** Held entries go out: waiting, due now. @return how many */
+    public int approve(Caller caller, List<QueueEntry> entries) {
+        requireApprover(caller);
+        int n = 0;
+        for (var e : entries) {
+            if (e.state().equals(QueueEntry.HELD)) {
+                stores.mail().settle(e.id(), QueueEntry.WAITING, clock.instant(), "approved by key " + caller.keyId());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Held entries never go: failed, and the sender gets a DSN saying an admin refused them. @return how many */
+    public int reject(Caller caller, List<QueueEntry> entries) {
+        requireApprover(caller);
+        int n = 0;
+        for (var e : entries) {
+            if (e.state().equals(QueueEntry.HELD)) {
+                var reply = "550 5.7.1 rejected by an administrator (key " + caller.keyId() + ") while held for approval";
+                stores.mail().recordAttempt(e.id(), clock.instant(), "", QueueEntry.FAILED, clock.instant(), e.attempts(), reply);
+                rejected.failed(e, null, reply);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Approval is the operator's: a hold exists because the tenant's own agent asked for more than it may. */
+    private static void requireApprover(Caller caller) {
+        caller.requireAdmin("approving or rejecting held mail");
     }
 
     /** The filter a request means; a tenant key is always narrowed to its own tenant. */

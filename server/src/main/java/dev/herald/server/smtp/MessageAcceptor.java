@@ -35,12 +35,17 @@ public final class MessageAcceptor {
     private final DeliveryProcessor delivery;
     private final String hostname;
     private final Clock clock;
+    private final dev.herald.server.policy.SendPolicy policy;
+    private final dev.herald.storage.Stores stores;
 
-    public MessageAcceptor(Spool spool, DeliveryProcessor delivery, String hostname, Clock clock) {
+    public MessageAcceptor(Spool spool, DeliveryProcessor delivery, String hostname, Clock clock, dev.herald.server.policy.SendPolicy policy,
+                           dev.herald.storage.Stores stores) {
         this.spool = spool;
         this.delivery = delivery;
         this.hostname = hostname;
         this.clock = clock;
+        this.policy = policy;
+        this.stores = stores;
     }
 
     /** A queue id: time-ordered, unique across restarts. */
@@ -59,6 +64,25 @@ public final class MessageAcceptor {
                 return CompletableFuture.completedFuture(Replies.FROM_NOT_OWNED);
             }
         }
+        // The agent run is known only now, from the header: the message is checked as a whole
+        // (its run budget; a hold for approval is announced in the reply).
+        var sender = s.user.flatMap(u -> stores.mailboxes().byId(u.mailboxId()));
+        var remote = s.user.isEmpty() ? List.<String>of() : s.recipients.stream().map(r -> r.address())
+                .filter(a -> stores.domains().byName(a.substring(a.lastIndexOf('@') + 1)).isEmpty()).toList();
+        var run = headers == null ? Optional.<String>empty() : headers.run();
+        boolean held = false;
+        if (sender.isPresent() && !remote.isEmpty()) {
+            var stream = headers.stream().orElse("transactional");
+            var d = policy.atSubmission(sender.get(), remote.get(remote.size() - 1), run, stream, remote.size() - 1).verdict();
+            if (d instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
+                return CompletableFuture.completedFuture(new SmtpReply(451, "4.7.1", defer.reason()));
+            }
+            if (d instanceof dev.herald.policy.pipeline.Verdict.Reject reject) {
+                return CompletableFuture.completedFuture(new SmtpReply(reject.code(), reject.enhanced(), reject.text()));
+            }
+            held = d instanceof dev.herald.policy.pipeline.Verdict.Hold;
+        }
+        boolean heldForApproval = held;
         var id = newId();
         var now = ZonedDateTime.now(clock);
         boolean utf8 = s.mailParams.containsKey("SMTPUTF8");
@@ -87,8 +111,10 @@ public final class MessageAcceptor {
                 log.error("could not spool message {} from {}: {}", id, s.clientIp(), cause.toString());
                 return cause instanceof SpoolFullException ? Replies.DISK_FULL : Replies.LOCAL_ERROR;
             }
+            sender.ifPresent(m -> policy.recordSent(m, run, remote.size()));
             delivery.submit(entry, message);
-            return Replies.accepted(id);
+            var accepted = Replies.accepted(id);
+            return heldForApproval ? accepted.withText("OK queued as " + id + "; held for approval") : accepted;
         });
     }
 }

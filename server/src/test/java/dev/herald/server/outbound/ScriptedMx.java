@@ -28,7 +28,15 @@ public final class ScriptedMx implements AutoCloseable {
     public final List<String> acceptedFrom = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
 
+    /** The reply to each RCPT TO, by address ("250 ok" unless a test says otherwise). */
+    private final java.util.function.Function<String, String> rcpt;
+
     public ScriptedMx(IntFunction<String> endOfData) throws IOException {
+        this(endOfData, address -> "250 ok");
+    }
+
+    public ScriptedMx(IntFunction<String> endOfData, java.util.function.Function<String, String> rcpt) throws IOException {
+        this.rcpt = rcpt;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         var t = new Thread(() -> {
             while (!server.isClosed()) {
@@ -85,6 +93,7 @@ public final class ScriptedMx implements AutoCloseable {
                                 out.write("221 bye\r\n".getBytes(StandardCharsets.US_ASCII));
                                 reply = null;
                             }
+                            case "RCPT" -> reply = rcpt.apply(line.replaceAll("(?i)^RCPT TO:<([^>]*)>.*$", "$1"));
                             default -> reply = "250 ok";
                         }
                         if (reply == null) {

@@ -91,6 +91,15 @@ public final class TestApi {
 
     // Convenience for setting up fixtures; each asserts the creation succeeded.
 
+    /**
+     * Lifts the server-wide send budgets (the defaults allow a mailbox 100 remote recipients an
+     * hour), for tests and benchmarks that push thousands of messages through one mailbox.
+     */
+    public void unlimitedBudgets() {
+        expect(200, patch("/v1/policy", java.util.Map.of("mailbox.hourly_limit", "unlimited", "mailbox.daily_limit", "unlimited",
+                "tenant.daily_limit", "unlimited", "tenant.monthly_limit", "unlimited", "run.limit", "unlimited")));
+    }
+
     public JsonNode createTenant(String name) {
         return expect(201, post("/v1/tenants", Map.of("name", name)));
     }

@@ -218,11 +218,11 @@ public final class H2MailStore implements MailStore {
     public boolean enqueue(QueueEntry e) {
         try {
             jdbc.insert("INSERT INTO queue_entries(tenant_id, mailbox_id, source, blob_segment, blob_offset, size, sender, recipient, "
-                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at, stream) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at, stream, run) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     e.tenantId(), e.mailboxId(), e.source(), e.blob().segment(), e.blob().offset(), e.blob().length(), e.sender(),
                     e.recipient(), e.dsnNotify(), e.dsnOrcpt(), e.dsnRet(), e.dsnEnvid(), e.state(), e.dueAt(), e.attempts(),
-                    e.createdAt(), e.stream());
+                    e.createdAt(), e.stream(), e.run().orElse(null));
             return true;
         } catch (DuplicateException dup) {
             return false;
@@ -272,6 +272,17 @@ public final class H2MailStore implements MailStore {
             }
             return claimed;
         });
+    }
+
+    @Override
+    public List<QueueEntry> sentSince(Instant since) {
+        return jdbc.query("SELECT * FROM queue_entries WHERE created_at >= ? AND state <> 'purged' ORDER BY id", H2MailStore::queueEntry, since);
+    }
+
+    @Override
+    public void settle(long entryId, String state, Instant dueAt, String reason) {
+        jdbc.update("UPDATE queue_entries SET state = ?, due_at = ?, last_reply = ? WHERE id = ?", state, dueAt,
+                reason.length() > 2000 ? reason.substring(0, 2000) : reason, entryId);
     }
 
     @Override
@@ -384,7 +395,7 @@ public final class H2MailStore implements MailStore {
                 new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
                 rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
                 rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at"),
-                rs.getString("stream"));
+                rs.getString("stream"), opt(rs, "run"));
     }
 
     private static MessageLink link(ResultSet rs) throws SQLException {

@@ -70,6 +70,15 @@ public interface MailStore {
 
     List<QueueEntry> queue(long tenantId);
 
+    /** Entries created since {@code since} (not purged): what was sent, to refill the send budgets on start. */
+    List<QueueEntry> sentSince(java.time.Instant since);
+
+    /**
+     * Sets an entry's state, due time and reason without counting an attempt: a policy decision
+     * (deferred by pacing or warm-up, held, suppressed), not a delivery.
+     */
+    void settle(long entryId, String state, java.time.Instant dueAt, String reason);
+
     /** Entries matching the filter, oldest first. */
     List<QueueEntry> findQueue(QueueFilter filter);
 

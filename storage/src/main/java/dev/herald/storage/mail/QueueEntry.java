@@ -4,10 +4,11 @@ import dev.herald.storage.spool.BlobRef;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One remote recipient of one message, waiting in its tenant's queue. */
+/** One remote recipient of one message, waiting in its tenant's queue; {@code run} is its X-Herald-Run. */
 public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, String source, BlobRef blob, String sender,
                          String recipient, Optional<String> dsnNotify, Optional<String> dsnOrcpt, Optional<String> dsnRet,
-                         Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt, String stream) {
+                         Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt, String stream,
+                         Optional<String> run) {
     public static final String TRANSACTIONAL = "transactional";
     public static final String BULK = "bulk";
 
@@ -17,6 +18,10 @@ public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, Strin
     public static final String FAILED = "failed";
     /** Removed by an admin before it was delivered; never sent, no DSN. */
     public static final String PURGED = "purged";
+    /** Held by policy until an admin approves (waiting again) or rejects (failed, with a DSN). */
+    public static final String HELD = "held";
+    /** Found on the tenant's suppression list just before sending: never sent, no DSN. */
+    public static final String SUPPRESSED = "suppressed";
 
     /** The states an admin can act on: not yet sent and not being sent. */
     public boolean pending() {

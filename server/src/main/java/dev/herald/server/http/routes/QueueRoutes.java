@@ -16,7 +16,8 @@ import java.util.Map;
  * The outbound queue: GET /v1/queue (filters tenant, domain = sending domain, to_domain =
  * destination domain, state, limit), GET /v1/queue/{queue_id} with every attempt, POST
  * /v1/queue/{queue_id}/retry, DELETE /v1/queue/{queue_id} (purge), and the bulk forms POST
- * /v1/queue/retry and POST /v1/queue/purge with the same filters.
+ * /v1/queue/retry and POST /v1/queue/purge with the same filters; held mail: POST
+ * /v1/queue/{queue_id}/approve or …/reject, and /v1/queue/approve, /v1/queue/reject by filter.
  */
 public final class QueueRoutes {
     private static final int DEFAULT_LIMIT = 1000;
@@ -38,6 +39,14 @@ public final class QueueRoutes {
             QueueService.requireNarrowedOrAll(f, req.flag("all"));
             return ApiResponse.ok(Map.of("purged", queue.purge(req.caller(), queue.list(f))));
         });
+        router.add("POST", "/v1/queue/approve", req -> ApiResponse.ok(Map.of("approved",
+                queue.approve(req.caller(), queue.list(filter(req, queue, "approving held mail"))))));
+        router.add("POST", "/v1/queue/reject", req -> ApiResponse.ok(Map.of("rejected",
+                queue.reject(req.caller(), queue.list(filter(req, queue, "rejecting held mail"))))));
+        router.add("POST", "/v1/queue/{id}/approve", req -> ApiResponse.ok(Map.of("approved",
+                queue.approve(req.caller(), queue.message(req.caller(), req.param("id"))))));
+        router.add("POST", "/v1/queue/{id}/reject", req -> ApiResponse.ok(Map.of("rejected",
+                queue.reject(req.caller(), queue.message(req.caller(), req.param("id"))))));
         router.add("GET", "/v1/queue/{id}", req -> ApiResponse.ok(message(queue.message(req.caller(), req.param("id")), stores)));
         router.add("POST", "/v1/queue/{id}/retry", req -> {
             var entries = queue.message(req.caller(), req.param("id"));

@@ -55,7 +55,12 @@ public final class RcptHandler {
         boolean hosted = ctx.stores().domains().byName(domain).isPresent();
         if (!hosted) {
             if (s.listener.isSubmission() && s.user.isPresent()) {
-                return accept(s, path.localPart() + "@" + domain, notify, c.params());
+                var address = path.localPart() + "@" + domain;
+                var refusal = policyRefusal(ctx, s, address);
+                if (refusal.isPresent()) {
+                    return reject(s, refusal.get());
+                }
+                return accept(s, address, notify, c.params());
             }
             return reject(s, Replies.RELAY_DENIED);
         }
@@ -68,6 +73,21 @@ public final class RcptHandler {
             return reject(s, Replies.UNKNOWN_USER.withText("no such mailbox here: " + path.address()));
         }
         return accept(s, address, notify, c.params());
+    }
+
+    /**
+     * The submission policy for one remote recipient (suppression, recipient lists, budgets): a
+     * refusal applies to this recipient only. A hold is decided when the message is queued.
+     */
+    private static java.util.Optional<dev.herald.server.smtp.codec.SmtpReply> policyRefusal(SmtpContext ctx, SmtpSession s, String address) {
+        var sender = ctx.stores().mailboxes().byId(s.user.get().mailboxId());
+        if (sender.isEmpty()) {
+            return java.util.Optional.empty(); // MAIL already refused a mailbox that is gone
+        }
+        int pending = (int) s.recipients.stream().filter(r -> ctx.stores().domains()
+                .byName(r.address().substring(r.address().lastIndexOf('@') + 1)).isEmpty()).count();
+        var d = ctx.sendPolicy().atSubmission(sender.get(), address, java.util.Optional.empty(), "transactional", pending);
+        return PolicyReplies.reply(d.verdict());
     }
 
     private static CompletableFuture<Outcome> accept(SmtpSession s, String address, Optional<String> notify,

@@ -1,0 +1,62 @@
+package dev.herald.policy.pipeline;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What has been sent, in sliding windows: per mailbox (hour, day), per tenant (day, 30 days), per
+ * agent run (30 days, as long as a run lives). One count per remote recipient accepted: budgets
+ * protect sender reputation, which mail between hosted mailboxes does not touch. In memory;
+ * the server refills it from the queue on start.
+ */
+public final class SendLedger {
+    private record MailboxWindows(SlidingCounter hour, SlidingCounter day) {
+    }
+
+    private record TenantWindows(SlidingCounter day, SlidingCounter month) {
+    }
+
+    private final ConcurrentHashMap<Long, MailboxWindows> mailboxes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, TenantWindows> tenants = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SlidingCounter> runs = new ConcurrentHashMap<>();
+
+    public void record(long tenantId, long mailboxId, Optional<String> run, Instant at, int recipients) {
+        var m = mailbox(mailboxId);
+        m.hour().add(at, recipients);
+        m.day().add(at, recipients);
+        var t = tenant(tenantId);
+        t.day().add(at, recipients);
+        t.month().add(at, recipients);
+        run.ifPresent(r -> run(tenantId, r).add(at, recipients));
+    }
+
+    public SlidingCounter mailboxHour(long mailboxId) {
+        return mailbox(mailboxId).hour();
+    }
+
+    public SlidingCounter mailboxDay(long mailboxId) {
+        return mailbox(mailboxId).day();
+    }
+
+    public SlidingCounter tenantDay(long tenantId) {
+        return tenant(tenantId).day();
+    }
+
+    public SlidingCounter tenantMonth(long tenantId) {
+        return tenant(tenantId).month();
+    }
+
+    /** Run ids are chosen by agents: they are counted per tenant, so two tenants' "run-1" never share a budget. */
+    public SlidingCounter run(long tenantId, String run) {
+        return runs.computeIfAbsent(tenantId + "/" + run, k -> SlidingCounter.month());
+    }
+
+    private MailboxWindows mailbox(long id) {
+        return mailboxes.computeIfAbsent(id, k -> new MailboxWindows(SlidingCounter.hour(), SlidingCounter.day()));
+    }
+
+    private TenantWindows tenant(long id) {
+        return tenants.computeIfAbsent(id, k -> new TenantWindows(SlidingCounter.day(), SlidingCounter.month()));
+    }
+}

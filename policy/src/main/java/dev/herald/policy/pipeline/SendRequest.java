@@ -1,0 +1,32 @@
+package dev.herald.policy.pipeline;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The facts about one recipient of one outgoing message that policy decides on: who sends (tenant,
+ * workspace, mailbox, sending domain), to whom, in which agent run and stream, and the effective
+ * policy values of the sending mailbox (already resolved mailbox → workspace → tenant → server).
+ * {@code pending}: recipients of the same message already accepted and not yet counted, so a
+ * message with many recipients cannot slip past a budget that none of them alone exceeds.
+ */
+public record SendRequest(long tenantId, long workspaceId, long mailboxId, String sendingDomain, String recipient,
+                          Optional<String> run, String stream, Map<String, String> policy, int pending) {
+    public String recipientDomain() {
+        return recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A count setting; "unlimited" (or a value that is not a number) is no limit. */
+    public long limit(String setting) {
+        var v = policy.getOrDefault(setting, "unlimited");
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    public boolean flag(String setting) {
+        return Boolean.parseBoolean(policy.getOrDefault(setting, "false").trim());
+    }
+}

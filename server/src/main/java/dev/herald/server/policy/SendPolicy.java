@@ -1,0 +1,108 @@
+package dev.herald.server.policy;
+
+import dev.herald.policy.pipeline.BudgetStep;
+import dev.herald.policy.pipeline.HoldForApprovalStep;
+import dev.herald.policy.pipeline.PolicyPipeline;
+import dev.herald.policy.pipeline.RecipientListStep;
+import dev.herald.policy.pipeline.SendLedger;
+import dev.herald.policy.pipeline.SendRequest;
+import dev.herald.policy.pipeline.SuppressionStep;
+import dev.herald.policy.pipeline.Verdict;
+import dev.herald.storage.Stores;
+import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.model.Mailbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Policy on the way out, in two pipelines: at submission (each RCPT, and again at the end of DATA
+ * when the message names its agent run) — suppression, recipient lists, hold for approval,
+ * budgets — and when the scheduler is about to send — suppression and recipient lists again, as
+ * they may have changed while the mail waited. Budgets count remote recipients as they are
+ * accepted; the ledger is refilled from the queue on start.
+ */
+public final class SendPolicy {
+    private final Stores stores;
+    private final EffectivePolicy policy;
+    private final SuppressionIndex suppressions;
+    private final SendLedger ledger = new SendLedger();
+    private final PolicyPipeline atSubmission;
+    private final PolicyPipeline beforeSending;
+    private final Clock clock;
+
+    public SendPolicy(Stores stores, SuppressionIndex suppressions, Clock clock) {
+        this.stores = stores;
+        this.policy = new EffectivePolicy(stores);
+        this.suppressions = suppressions;
+        this.clock = clock;
+        var suppression = new SuppressionStep(suppressions);
+        var lists = new RecipientListStep();
+        this.atSubmission = new PolicyPipeline(List.of(suppression, lists, new HoldForApprovalStep(), new BudgetStep(ledger)), clock);
+        this.beforeSending = new PolicyPipeline(List.of(suppression, lists), clock);
+        var since = clock.instant().minus(Duration.ofDays(30));
+        for (var e : stores.mail().sentSince(since)) {
+            e.mailboxId().ifPresent(m -> ledger.record(e.tenantId(), m, e.run(), e.createdAt(), 1));
+        }
+    }
+
+    public SuppressionIndex suppressions() {
+        return suppressions;
+    }
+
+    /** The decision for one remote recipient of a submitting mailbox. */
+    public PolicyPipeline.Decision atSubmission(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
+        return atSubmission.decide(request(sender, recipient, run, stream, pending));
+    }
+
+    /**
+     * Whether a queued recipient waits for an admin: the mailbox's hold.for_approval, or its run
+     * over budget with run.over_budget = hold (the message itself is already counted).
+     */
+    public Optional<String> holdAtEnqueue(Mailbox sender, Optional<String> run) {
+        var values = policy.of(sender);
+        if (Boolean.parseBoolean(values.getOrDefault("hold.for_approval", "false"))) {
+            return Optional.of("this mailbox's policy holds outgoing mail for approval");
+        }
+        if (run.isPresent() && "hold".equals(values.get("run.over_budget"))) {
+            long limit;
+            try {
+                limit = Long.parseLong(values.getOrDefault("run.limit", "unlimited"));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+            if (ledger.run(sender.tenantId(), run.get()).count(clock.instant()) > limit) {
+                return Optional.of("run " + run.get() + " has used its budget of " + limit + " messages; held for approval");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Counts accepted remote recipients against the budgets. */
+    public void recordSent(Mailbox sender, Optional<String> run, int remoteRecipients) {
+        if (remoteRecipients > 0) {
+            ledger.record(sender.tenantId(), sender.id(), run, clock.instant(), remoteRecipients);
+        }
+    }
+
+    /** The decision for a queued recipient the scheduler is about to send. */
+    public PolicyPipeline.Decision beforeSending(QueueEntry e) {
+        var sender = e.mailboxId().flatMap(id -> stores.mailboxes().byId(id));
+        if (sender.isEmpty()) {
+            // The mailbox is gone; its tenant's suppression list still applies.
+            var why = suppressions.reason(e.tenantId(), e.recipient());
+            return why.map(w -> new PolicyPipeline.Decision("suppression", (Verdict) new Verdict.Reject(550, "5.1.1",
+                    "<" + e.recipient() + "> is on this tenant's suppression list (" + w + ")")))
+                    .orElse(new PolicyPipeline.Decision("", Verdict.ACCEPT));
+        }
+        return beforeSending.decide(request(sender.get(), e.recipient(), e.run(), e.stream(), 0));
+    }
+
+    private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
+        var domain = sender.address().substring(sender.address().lastIndexOf('@') + 1);
+        Map<String, String> values = policy.of(sender);
+        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending);
+    }
+}
