@@ -50,10 +50,11 @@ class OutboundCrashIT {
                     "--set", "imaps.port=0", "--set", "server.hostname=crash.test"};
             var server = start(http, settings, "run-1.log");
             var key = Files.readString(data.resolve("data/admin.key")).trim();
-            // 5,000 messages from one mailbox: far over the default send budgets.
+            // 5,000 messages from one mailbox of a new domain: far over the default budgets, warm-up and pacing.
             var unlimited = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v1/policy"))
                     .header("Authorization", "Bearer " + key).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(
-                            Map.of("mailbox.hourly_limit", "unlimited", "mailbox.daily_limit", "unlimited")))).build(),
+                            Map.of("mailbox.hourly_limit", "unlimited", "mailbox.daily_limit", "unlimited", "warmup.enabled", "false",
+                                    "recipient_domain.per_minute", "unlimited")))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(unlimited.statusCode()).as(unlimited.body()).isEqualTo(200);
             post(http, key, "/v1/tenants", Map.of("name", "crash"));

@@ -82,7 +82,11 @@ public final class Herald implements AutoCloseable {
     }
 
     public static Herald start(HeraldConfig config) {
-        var clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a clock of the caller's: tests simulate days passing (warm-up, budgets, retries). */
+    public static Herald start(HeraldConfig config, Clock clock) {
         var dataDir = DataDirectory.open(config.dataDir());
         var database = Database.open(dataDir);
         try {

@@ -20,6 +20,8 @@ public final class SendLedger {
     private final ConcurrentHashMap<Long, MailboxWindows> mailboxes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, TenantWindows> tenants = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SlidingCounter> runs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SlidingCounter> domainDays = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SlidingCounter> paces = new ConcurrentHashMap<>();
 
     public void record(long tenantId, long mailboxId, Optional<String> run, Instant at, int recipients) {
         var m = mailbox(mailboxId);
@@ -29,6 +31,27 @@ public final class SendLedger {
         t.day().add(at, recipients);
         t.month().add(at, recipients);
         run.ifPresent(r -> run(tenantId, r).add(at, recipients));
+    }
+
+    /** A message leaving now (admitted by the scheduler): counts for warm-up and recipient-domain pacing. */
+    public void recordLeaving(long tenantId, String sendingDomain, String recipientDomain, Instant at) {
+        domainToday(sendingDomain).add(at, 1);
+        paceFromDomain(sendingDomain, recipientDomain).add(at, 1);
+        paceFromTenant(tenantId, recipientDomain).add(at, 1);
+    }
+
+    /** Messages that left the sending domain this UTC day (one bucket of a day: it empties at midnight). */
+    public SlidingCounter domainToday(String sendingDomain) {
+        return domainDays.computeIfAbsent(sendingDomain, k -> new SlidingCounter(java.time.Duration.ofDays(1), 1));
+    }
+
+    /** The last minute, in 10-second buckets, from a sending domain to a recipient domain. */
+    public SlidingCounter paceFromDomain(String sendingDomain, String recipientDomain) {
+        return paces.computeIfAbsent("d " + sendingDomain + " " + recipientDomain, k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
+    }
+
+    public SlidingCounter paceFromTenant(long tenantId, String recipientDomain) {
+        return paces.computeIfAbsent("t " + tenantId + " " + recipientDomain, k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
     }
 
     public SlidingCounter mailboxHour(long mailboxId) {

@@ -9,9 +9,10 @@ import java.util.Optional;
  * policy values of the sending mailbox (already resolved mailbox → workspace → tenant → server).
  * {@code pending}: recipients of the same message already accepted and not yet counted, so a
  * message with many recipients cannot slip past a budget that none of them alone exceeds.
+ * {@code domainSince}: when the sending domain was added (its warm-up age counts from there).
  */
 public record SendRequest(long tenantId, long workspaceId, long mailboxId, String sendingDomain, String recipient,
-                          Optional<String> run, String stream, Map<String, String> policy, int pending) {
+                          Optional<String> run, String stream, Map<String, String> policy, int pending, java.time.Instant domainSince) {
     public String recipientDomain() {
         return recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
     }

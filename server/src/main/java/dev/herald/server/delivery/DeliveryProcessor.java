@@ -148,7 +148,8 @@ public final class DeliveryProcessor implements AutoCloseable {
                 var queued = new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
                         env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(),
                         hold.isPresent() ? QueueEntry.HELD : QueueEntry.WAITING, at, 0, at,
-                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), headers.run());
+                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), headers.run(),
+                        Optional.empty());
                 if (stores.mail().enqueue(queued) && hold.isPresent()) {
                     stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
                             .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));

@@ -21,7 +21,7 @@ import java.util.Optional;
  * Policy on the way out, in two pipelines: at submission (each RCPT, and again at the end of DATA
  * when the message names its agent run) — suppression, recipient lists, hold for approval,
  * budgets — and when the scheduler is about to send — suppression and recipient lists again, as
- * they may have changed while the mail waited. Budgets count remote recipients as they are
+ * they may have changed while the mail waited, recipient-domain pacing and warm-up. Budgets count remote recipients as they are
  * accepted; the ledger is refilled from the queue on start.
  */
 public final class SendPolicy {
@@ -41,7 +41,8 @@ public final class SendPolicy {
         var suppression = new SuppressionStep(suppressions);
         var lists = new RecipientListStep();
         this.atSubmission = new PolicyPipeline(List.of(suppression, lists, new HoldForApprovalStep(), new BudgetStep(ledger)), clock);
-        this.beforeSending = new PolicyPipeline(List.of(suppression, lists), clock);
+        this.beforeSending = new PolicyPipeline(List.of(suppression, lists, new dev.herald.policy.pipeline.RecipientDomainPacingStep(ledger),
+                new dev.herald.policy.pipeline.WarmupStep(ledger)), clock);
         var since = clock.instant().minus(Duration.ofDays(30));
         for (var e : stores.mail().sentSince(since)) {
             e.mailboxId().ifPresent(m -> ledger.record(e.tenantId(), m, e.run(), e.createdAt(), 1));
@@ -97,12 +98,19 @@ public final class SendPolicy {
                     "<" + e.recipient() + "> is on this tenant's suppression list (" + w + ")")))
                     .orElse(new PolicyPipeline.Decision("", Verdict.ACCEPT));
         }
-        return beforeSending.decide(request(sender.get(), e.recipient(), e.run(), e.stream(), 0));
+        var d = beforeSending.decide(request(sender.get(), e.recipient(), e.run(), e.stream(), 0));
+        if (d.verdict().accepted()) {
+            var domain = e.sender().substring(e.sender().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+            ledger.recordLeaving(e.tenantId(), domain, e.recipient().substring(e.recipient().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT),
+                    clock.instant());
+        }
+        return d;
     }
 
     private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
         var domain = sender.address().substring(sender.address().lastIndexOf('@') + 1);
         Map<String, String> values = policy.of(sender);
-        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending);
+        var since = stores.domains().byName(domain).map(dev.herald.storage.model.Domain::createdAt).orElse(java.time.Instant.EPOCH);
+        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending, since);
     }
 }

@@ -33,7 +33,7 @@ class FairShareTest {
             // submits, however fast submission or delivery is on the machine running the test.
             try (var h = TestHerald.start(data, with(settings, "outbound.enabled", "false"))) {
                 var admin = h.admin();
-                admin.unlimitedBudgets();
+                admin.liftSendLimits();
                 var a = provision(admin, "tenant-a", "a.example");
                 passwordB = provision(admin, "tenant-b", "b.example");
                 send(h, "agent@a.example", a, 20_000, "bulk");

@@ -32,7 +32,7 @@ class PipelinedSubmissionTest {
     void everyPipelinedTransactionIsAnswered() throws Exception {
         try (var h = TestHerald.start(data, Map.of("smtp.max_connections_per_client", "100"))) {
             var admin = h.admin();
-            admin.unlimitedBudgets();
+            admin.liftSendLimits();
             admin.createTenant("t");
             admin.addDomain("t", "a.example");
             var password = admin.createMailbox("agent@a.example").get("credentials").get("password").asText();

@@ -92,12 +92,14 @@ public final class TestApi {
     // Convenience for setting up fixtures; each asserts the creation succeeded.
 
     /**
-     * Lifts the server-wide send budgets (the defaults allow a mailbox 100 remote recipients an
-     * hour), for tests and benchmarks that push thousands of messages through one mailbox.
+     * Lifts the server-wide send limits (by default a mailbox may send 100 remote recipients an
+     * hour, 50 a minute go to one recipient domain, and a new domain sends 50 on its first day),
+     * for tests that push thousands of messages through one mailbox of a new domain.
      */
-    public void unlimitedBudgets() {
+    public void liftSendLimits() {
         expect(200, patch("/v1/policy", java.util.Map.of("mailbox.hourly_limit", "unlimited", "mailbox.daily_limit", "unlimited",
-                "tenant.daily_limit", "unlimited", "tenant.monthly_limit", "unlimited", "run.limit", "unlimited")));
+                "tenant.daily_limit", "unlimited", "tenant.monthly_limit", "unlimited", "run.limit", "unlimited",
+                "recipient_domain.per_minute", "unlimited", "warmup.enabled", "false")));
     }
 
     public JsonNode createTenant(String name) {

@@ -14,11 +14,13 @@ import java.util.Optional;
 public final class TestHerald implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> settings;
+    private final java.time.Clock clock;
     private Herald herald;
 
-    private TestHerald(Path dataDir, Map<String, String> settings) {
+    private TestHerald(Path dataDir, Map<String, String> settings, java.time.Clock clock) {
         this.dataDir = dataDir;
         this.settings = settings;
+        this.clock = clock;
         start();
     }
 
@@ -28,7 +30,12 @@ public final class TestHerald implements AutoCloseable {
 
     /** @param settings extra config settings, as with {@code serve --set} */
     public static TestHerald start(Path dataDir, Map<String, String> settings) {
-        return new TestHerald(dataDir, settings);
+        return new TestHerald(dataDir, settings, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock the test moves (e.g. a {@link TestClock} to simulate the following days). */
+    public static TestHerald start(Path dataDir, Map<String, String> settings, java.time.Clock clock) {
+        return new TestHerald(dataDir, settings, clock);
     }
 
     private void start() {
@@ -44,7 +51,7 @@ public final class TestHerald implements AutoCloseable {
         overrides.put("outbound.poll_interval", "200ms");
         overrides.put("server.hostname", "mx.herald.test");
         overrides.putAll(settings);
-        herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides));
+        herald = Herald.start(ConfigLoader.load(Optional.empty(), overrides), clock);
     }
 
     /** Stops and starts again on the same data directory (a new ephemeral port). */

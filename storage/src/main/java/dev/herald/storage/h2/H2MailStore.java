@@ -261,7 +261,7 @@ public final class H2MailStore implements MailStore {
             for (var stream : List.of(QueueEntry.TRANSACTIONAL, QueueEntry.BULK)) {
                 if (due.size() < limit) {
                     due.addAll(tx.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? "
-                            + "AND due_at <= ? ORDER BY due_at LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
+                            + "AND due_at <= ? ORDER BY due_at, id LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
                 }
             }
             var claimed = new ArrayList<QueueEntry>(due.size());
@@ -395,7 +395,7 @@ public final class H2MailStore implements MailStore {
                 new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("sender"),
                 rs.getString("recipient"), opt(rs, "dsn_notify"), opt(rs, "dsn_orcpt"), opt(rs, "dsn_ret"), opt(rs, "dsn_envid"),
                 rs.getString("state"), Jdbc.instant(rs, "due_at"), rs.getInt("attempts"), Jdbc.instant(rs, "created_at"),
-                rs.getString("stream"), opt(rs, "run"));
+                rs.getString("stream"), opt(rs, "run"), opt(rs, "last_reply"));
     }
 
     private static MessageLink link(ResultSet rs) throws SQLException {

@@ -4,11 +4,14 @@ import dev.herald.storage.spool.BlobRef;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One remote recipient of one message, waiting in its tenant's queue; {@code run} is its X-Herald-Run. */
+/**
+ * One remote recipient of one message, waiting in its tenant's queue; {@code run} is its
+ * X-Herald-Run; {@code lastReply} the last remote reply or policy reason that set its state.
+ */
 public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, String source, BlobRef blob, String sender,
                          String recipient, Optional<String> dsnNotify, Optional<String> dsnOrcpt, Optional<String> dsnRet,
                          Optional<String> dsnEnvid, String state, Instant dueAt, int attempts, Instant createdAt, String stream,
-                         Optional<String> run) {
+                         Optional<String> run, Optional<String> lastReply) {
     public static final String TRANSACTIONAL = "transactional";
     public static final String BULK = "bulk";
 

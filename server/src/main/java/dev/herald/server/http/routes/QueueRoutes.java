@@ -76,8 +76,7 @@ public final class QueueRoutes {
         v.put("due_at", e.dueAt().toString());
         v.put("attempts", e.attempts());
         v.put("dsn_notify", e.dsnNotify().orElse(null));
-        var attempts = stores.mail().attempts(e.id());
-        v.put("last_reply", attempts.isEmpty() ? null : attempts.get(attempts.size() - 1)[3]);
+        v.put("last_reply", e.lastReply().orElse(null));
         return v;
     }
 
