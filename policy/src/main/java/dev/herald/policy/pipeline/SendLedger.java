@@ -19,9 +19,15 @@ public final class SendLedger {
 
     private final ConcurrentHashMap<Long, MailboxWindows> mailboxes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, TenantWindows> tenants = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, SlidingCounter> runs = new ConcurrentHashMap<>();
+    private record RunKey(long tenantId, String run) {
+    }
+
+    private record PaceKey(Object from, String to) {
+    }
+
+    private final ConcurrentHashMap<RunKey, SlidingCounter> runs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SlidingCounter> domainDays = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, SlidingCounter> paces = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PaceKey, SlidingCounter> paces = new ConcurrentHashMap<>();
 
     public void record(long tenantId, long mailboxId, Optional<String> run, Instant at, int recipients) {
         var m = mailbox(mailboxId);
@@ -47,11 +53,11 @@ public final class SendLedger {
 
     /** The last minute, in 10-second buckets, from a sending domain to a recipient domain. */
     public SlidingCounter paceFromDomain(String sendingDomain, String recipientDomain) {
-        return paces.computeIfAbsent("d " + sendingDomain + " " + recipientDomain, k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
+        return paces.computeIfAbsent(new PaceKey(sendingDomain, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
     }
 
     public SlidingCounter paceFromTenant(long tenantId, String recipientDomain) {
-        return paces.computeIfAbsent("t " + tenantId + " " + recipientDomain, k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
+        return paces.computeIfAbsent(new PaceKey(tenantId, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
     }
 
     public SlidingCounter mailboxHour(long mailboxId) {
@@ -72,7 +78,7 @@ public final class SendLedger {
 
     /** Run ids are chosen by agents: they are counted per tenant, so two tenants' "run-1" never share a budget. */
     public SlidingCounter run(long tenantId, String run) {
-        return runs.computeIfAbsent(tenantId + "/" + run, k -> SlidingCounter.month());
+        return runs.computeIfAbsent(new RunKey(tenantId, run), k -> SlidingCounter.month());
     }
 
     private MailboxWindows mailbox(long id) {

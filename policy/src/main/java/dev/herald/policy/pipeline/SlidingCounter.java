@@ -14,6 +14,13 @@ public final class SlidingCounter {
     private final long[] counts;
     /** The bucket index (time / bucketMillis) each slot currently holds. */
     private final long[] slots;
+    /**
+     * The newest bucket seen, and the sum of the slots within the window ending there: kept as
+     * time moves on, so a count is O(1) — the policy decision (five windows per recipient) must
+     * stay in microseconds with 10,000 mailboxes in state.
+     */
+    private long head = Long.MIN_VALUE;
+    private long total;
 
     public SlidingCounter(Duration window, int buckets) {
         this.bucketMillis = window.toMillis() / buckets;
@@ -34,29 +41,57 @@ public final class SlidingCounter {
         return new SlidingCounter(Duration.ofDays(30), 720);
     }
 
+    private long bucket(Instant at) {
+        return Math.floorDiv(at.toEpochMilli(), bucketMillis);
+    }
+
+    /** Moves the window's end to bucket {@code b}, dropping what falls out of it. */
+    private void advanceTo(long b) {
+        if (head != Long.MIN_VALUE && b <= head) {
+            return;
+        }
+        if (head == Long.MIN_VALUE || b - head >= counts.length) {
+            java.util.Arrays.fill(counts, 0);
+            total = 0;
+        } else {
+            for (long x = head + 1; x <= b; x++) {
+                int i = (int) Math.floorMod(x, counts.length);
+                total -= counts[i];
+                counts[i] = 0;
+            }
+        }
+        head = b;
+    }
+
     public synchronized void add(Instant at, long n) {
-        long b = Math.floorDiv(at.toEpochMilli(), bucketMillis);
+        long b = bucket(at);
+        advanceTo(b);
+        if (b <= head - counts.length) {
+            return; // older than the window: already gone
+        }
         int i = (int) Math.floorMod(b, counts.length);
         if (slots[i] != b) {
-            if (slots[i] > b) {
-                return; // older than the window: already gone
-            }
             slots[i] = b;
             counts[i] = 0;
         }
         counts[i] += n;
+        total += n;
     }
 
     /** Events in the window ending at {@code now}. */
     public synchronized long count(Instant now) {
-        long current = Math.floorDiv(now.toEpochMilli(), bucketMillis);
-        long total = 0;
+        long current = bucket(now);
+        if (head == Long.MIN_VALUE || current >= head) {
+            advanceTo(current);
+            return total;
+        }
+        long sum = 0; // asked about an earlier moment than one already seen: count it out
         for (int i = 0; i < counts.length; i++) {
             if (slots[i] > current - counts.length && slots[i] <= current) {
-                total += counts[i];
+                sum += counts[i];
             }
         }
-        return total;
+        return sum;
     }
 
     /**
@@ -64,13 +99,13 @@ public final class SlidingCounter {
      * expiry takes it there. {@code now} when it already is.
      */
     public synchronized Instant freesAt(Instant now, long target) {
-        long current = Math.floorDiv(now.toEpochMilli(), bucketMillis);
-        long total = count(now);
-        for (long b = current - counts.length + 1; b <= current && total > target; b++) {
+        long current = bucket(now);
+        long sum = count(now);
+        for (long b = current - counts.length + 1; b <= current && sum > target; b++) {
             int i = (int) Math.floorMod(b, counts.length);
             if (slots[i] == b) {
-                total -= counts[i];
-                if (total <= target) {
+                sum -= counts[i];
+                if (sum <= target) {
                     return Instant.ofEpochMilli((b + counts.length) * bucketMillis);
                 }
             }
