@@ -106,9 +106,10 @@ public final class Herald implements AutoCloseable {
             // replays what was not yet delivered, then the listeners open.
             var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
             var events = new dev.herald.server.delivery.MailboxEvents();
+            var verp = new dev.herald.server.outbound.VerpToken(verpKey(dataDir));
             var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), clock);
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
-                    sendPolicy);
+                    sendPolicy, verp);
             delivery.recover(spool.recovered());
             var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock, sendPolicy, stores);
             var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
@@ -119,7 +120,7 @@ public final class Herald implements AutoCloseable {
             });
             var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
-                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy);
+                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy, verp);
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
@@ -134,7 +135,7 @@ public final class Herald implements AutoCloseable {
                             config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
                             config.outboundSourceAddresses()),
                     clock, dsn,
-                    dataDir.root().resolve("outbound/delivered.journal"), sendPolicy))
+                    dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
             var router = new Router();
@@ -174,6 +175,18 @@ public final class Herald implements AutoCloseable {
      * On first start (no admin key yet) creates one and writes it to {@code admin.key} (0600):
      * the operator's way in, and what the CLI reads when it runs next to the data directory.
      */
+    /** The key that signs VERP return paths: made on first start, kept in the data directory (0600). */
+    private static byte[] verpKey(DataDirectory dataDir) {
+        var file = dataDir.root().resolve("verp.key");
+        var existing = dataDir.readSecret(file);
+        if (existing.isPresent()) {
+            return existing.get().trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        var fresh = dev.herald.storage.Secrets.randomToken(32);
+        dataDir.writeSecret(file, fresh + "\n");
+        return fresh.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private static void ensureAdminKey(DataDirectory dataDir, Database database) {
         var keys = database.stores().apiKeys();
         if (keys.hasActiveAdminKey()) {

@@ -43,10 +43,14 @@ public final class DeliveryProcessor implements AutoCloseable {
     private final MailboxEvents events;
 
     private final dev.herald.server.policy.SendPolicy policy;
+    private final dev.herald.server.outbound.VerpToken verp;
+    /** Bounces to our VERP addresses whose report had no delivery status: kept for the sender, counted here. */
+    private final java.util.concurrent.atomic.AtomicLong unparsedBounces = new java.util.concurrent.atomic.AtomicLong();
 
     public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock,
-                             dev.herald.server.policy.SendPolicy policy) {
+                             dev.herald.server.policy.SendPolicy policy, dev.herald.server.outbound.VerpToken verp) {
         this.policy = policy;
+        this.verp = verp;
         this.stores = stores;
         this.spool = spool;
         this.threads = threads;
@@ -139,6 +143,11 @@ public final class DeliveryProcessor implements AutoCloseable {
         Optional<Mailbox> sender = env.authMailbox().flatMap(id -> stores.mailboxes().byId(id));
         for (var rcpt : env.recipients()) {
             var address = rcpt.address().toLowerCase(Locale.ROOT);
+            var bounced = verp.entry(address.substring(0, address.lastIndexOf('@'))).flatMap(id -> stores.mail().queueEntry(id));
+            if (bounced.isPresent()) {
+                bounce(bounced.get(), entry, headers, body);
+                continue;
+            }
             var local = stores.mailboxes().byAddress(address).filter(m -> !m.expiredAt(clock.instant()));
             if (local.isPresent()) {
                 file(local.get(), Folder.INBOX, entry, headers, Set.of());
@@ -160,6 +169,38 @@ public final class DeliveryProcessor implements AutoCloseable {
             }
         }
         sender.ifPresent(m -> file(m, Folder.SENT, entry, headers, Set.of("\\Seen")));
+    }
+
+    /**
+     * An asynchronous bounce to the VERP address of one queued recipient: attributed to its
+     * tenant, mailbox and message; a permanent failure marks the entry bounced, and a 5.1.x one
+     * puts the address on the tenant's suppression list; the report goes to the sender's INBOX.
+     */
+    private void bounce(QueueEntry about, SpoolEntry entry, ParsedHeaders headers, byte[] body) {
+        var report = dev.herald.server.policy.BounceReport.parse(body);
+        var why = "bounced after delivery: " + report.status().orElse("no status") + report.diagnostic().map(d -> " " + d).orElse("");
+        switch (report.kind()) {
+            case HARD -> {
+                stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+                policy.suppressions().add(about.tenantId(), about.recipient(), dev.herald.storage.model.Suppression.HARD_BOUNCE,
+                        Optional.of(why + " (queue id " + about.source() + ")"));
+            }
+            case PERMANENT -> stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+            case UNPARSED -> {
+                unparsedBounces.incrementAndGet();
+                log.warn("{}: a bounce about {} to {} has no delivery status; kept for the sender, not acted on", entry.envelope().id(),
+                        about.source(), about.recipient());
+            }
+            case TRANSIENT -> {
+            }
+        }
+        about.mailboxId().flatMap(id -> stores.mailboxes().byId(id))
+                .ifPresent(m -> file(m, Folder.INBOX, entry, headers, Set.of()));
+    }
+
+    /** Bounce reports that could not be read, since start. */
+    public long unparsedBounces() {
+        return unparsedBounces.get();
     }
 
     private boolean isHostedDomain(String address) {

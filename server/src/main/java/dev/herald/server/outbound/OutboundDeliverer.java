@@ -68,10 +68,14 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final DeliveryJournal journal;
 
     private final dev.herald.server.policy.SendPolicy policy;
+    private final VerpToken verp;
+    /** Signed bytes per message and sending domain within one poll: one signature for all its recipients. */
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signedThisPoll = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
-                             FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy) {
+                             FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy, VerpToken verp) {
         this.policy = policy;
+        this.verp = verp;
         this.stores = stores;
         this.spool = spool;
         this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses());
@@ -128,7 +132,9 @@ public final class OutboundDeliverer implements AutoCloseable {
             var due = claimFairly(clock.instant(), capacity);
             var groups = new LinkedHashMap<String, List<QueueEntry>>();
             for (var e : due) {
-                groups.computeIfAbsent(e.source() + "|" + domainOf(e.recipient()), k -> new ArrayList<>()).add(e);
+                // One transaction per recipient: each gets its own VERP return path, so an
+                // asynchronous bounce names exactly which recipient of which message failed.
+                groups.computeIfAbsent(String.valueOf(e.id()), k -> new ArrayList<>()).add(e);
             }
             var futures = new ArrayList<java.util.concurrent.Future<?>>();
             for (var g : groups.values()) {
@@ -144,6 +150,8 @@ public final class OutboundDeliverer implements AutoCloseable {
         } catch (Exception e) {
             log.error("outbound poll failed; the next poll tries again", e);
             return 0;
+        } finally {
+            signedThisPoll.clear();
         }
     }
 
@@ -188,7 +196,8 @@ public final class OutboundDeliverer implements AutoCloseable {
         var domain = domainOf(first.recipient());
         byte[] message;
         try {
-            message = prepare(spool.read(first.blob()), first);
+            message = signedThisPoll.computeIfAbsent(first.source() + "|" + domainOf(first.sender()),
+                    k -> prepare(spool.read(first.blob()), first));
         } catch (RuntimeException e) {
             log.error("cannot prepare {} for sending", first.source(), e);
             group.forEach(en -> retry(en, null, "local error preparing the message: " + e.getMessage()));
@@ -226,7 +235,7 @@ public final class OutboundDeliverer implements AutoCloseable {
         var first = group.get(0);
         var hosts = plan.targets();
         var rcpts = group.stream().map(QueueEntry::recipient).toList();
-        var mailFrom = verp(first);
+        var mailFrom = verp.address(first.id(), domainOf(first.sender()));
         IOException last = null;
         for (var host : hosts) {
             try {
@@ -367,10 +376,6 @@ public final class OutboundDeliverer implements AutoCloseable {
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The return path: bounce+<queue id>@<sending domain>, so a bounce names the message it is about. */
-    static String verp(QueueEntry e) {
-        return "bounce+" + e.source().toLowerCase(Locale.ROOT) + "@" + domainOf(e.sender());
-    }
 
     private static String domainOf(String address) {
         return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);

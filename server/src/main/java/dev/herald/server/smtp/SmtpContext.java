@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
 /** What the SMTP handlers share: settings, storage, the authenticator and the acceptor. */
 public record SmtpContext(HeraldConfig config, Stores stores, SmtpAuthenticator authenticator, AuthThrottle throttle,
                           MessageAcceptor acceptor, Optional<SslContext> tls, ConnectionLimiter limiter, Executor blocking,
-                          Clock clock, dev.herald.server.policy.SendPolicy sendPolicy) {
+                          Clock clock, dev.herald.server.policy.SendPolicy sendPolicy,
+                          dev.herald.server.outbound.VerpToken verp) {
     public String hostname() {
         return config.hostname();
     }

@@ -24,6 +24,10 @@ public final class ScriptedMx implements AutoCloseable {
     public final AtomicInteger maxActive = new AtomicInteger();
     /** The address each connection came from. */
     public final List<String> clientAddresses = new CopyOnWriteArrayList<>();
+    /** The MAIL FROM path of each transaction, in order. */
+    public final List<String> mailFrom = new CopyOnWriteArrayList<>();
+    /** "mail-from recipient" for each RCPT, in order. */
+    public final List<String> envelopes = new CopyOnWriteArrayList<>();
     /** Each accepted message prefixed with the client address it came from: "127.0.0.2 " + body. */
     public final List<String> acceptedFrom = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
@@ -93,7 +97,15 @@ public final class ScriptedMx implements AutoCloseable {
                                 out.write("221 bye\r\n".getBytes(StandardCharsets.US_ASCII));
                                 reply = null;
                             }
-                            case "RCPT" -> reply = rcpt.apply(line.replaceAll("(?i)^RCPT TO:<([^>]*)>.*$", "$1"));
+                            case "MAIL" -> {
+                                mailFrom.add(line.replaceAll("(?i)^MAIL FROM:<([^>]*)>.*$", "$1"));
+                                reply = "250 ok";
+                            }
+                            case "RCPT" -> {
+                                var to = line.replaceAll("(?i)^RCPT TO:<([^>]*)>.*$", "$1");
+                                envelopes.add((mailFrom.isEmpty() ? "" : mailFrom.get(mailFrom.size() - 1)) + " " + to);
+                                reply = rcpt.apply(to);
+                            }
                             default -> reply = "250 ok";
                         }
                         if (reply == null) {

@@ -311,6 +311,11 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public Optional<QueueEntry> queueEntry(long entryId) {
+        return jdbc.queryOne("SELECT * FROM queue_entries WHERE id = ?", H2MailStore::queueEntry, entryId);
+    }
+
+    @Override
     public List<QueueEntry> queueEntriesOf(String source) {
         return jdbc.query("SELECT * FROM queue_entries WHERE source = ? ORDER BY id", H2MailStore::queueEntry, source);
     }

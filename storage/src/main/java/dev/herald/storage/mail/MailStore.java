@@ -82,6 +82,8 @@ public interface MailStore {
     /** Entries matching the filter, oldest first. */
     List<QueueEntry> findQueue(QueueFilter filter);
 
+    Optional<QueueEntry> queueEntry(long entryId);
+
     /** Every recipient entry of one queued message (its queue id), in any state. */
     List<QueueEntry> queueEntriesOf(String source);
 

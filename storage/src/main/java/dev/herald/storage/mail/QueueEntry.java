@@ -25,6 +25,8 @@ public record QueueEntry(long id, long tenantId, Optional<Long> mailboxId, Strin
     public static final String HELD = "held";
     /** Found on the tenant's suppression list just before sending: never sent, no DSN. */
     public static final String SUPPRESSED = "suppressed";
+    /** Accepted by the remote, then bounced back to its VERP address. */
+    public static final String BOUNCED = "bounced";
 
     /** The states an admin can act on: not yet sent and not being sent. */
     public boolean pending() {

@@ -64,6 +64,16 @@ public final class RcptHandler {
             }
             return reject(s, Replies.RELAY_DENIED);
         }
+        // Our own return path (VERP): a bounce about one recipient of one of our messages, taken
+        // only when its tag verifies and the entry was sent from this domain.
+        if (!path.quoted() && path.localPart().toLowerCase(Locale.ROOT).startsWith(dev.herald.server.outbound.VerpToken.PREFIX)) {
+            var entry = ctx.verp().entry(path.localPart()).flatMap(id -> ctx.stores().mail().queueEntry(id))
+                    .filter(e -> e.sender().toLowerCase(Locale.ROOT).endsWith("@" + domain));
+            if (entry.isEmpty()) {
+                return reject(s, Replies.UNKNOWN_USER.withText("no such bounce address here: " + path.address()));
+            }
+            return accept(s, path.localPart().toLowerCase(Locale.ROOT) + "@" + domain, notify, c.params());
+        }
         // A hosted domain: the local part must name an existing mailbox exactly. Quoted local
         // parts and '%' never do (mailbox names are dot-atoms without them), so no trick relays.
         var address = path.localPart().toLowerCase(Locale.ROOT) + "@" + domain;

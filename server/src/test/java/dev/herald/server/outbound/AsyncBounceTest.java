@@ -1,0 +1,91 @@
+package dev.herald.server.outbound;
+
+import static dev.herald.server.testing.TestApi.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.server.smtp.session.Listener;
+import dev.herald.server.testing.LoopbackDnsServer;
+import dev.herald.server.testing.SmtpScript;
+import dev.herald.server.testing.TestHerald;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The return path end to end: each recipient leaves with its own VERP address; the remote accepts,
+ * later bounces to that address over the MX; Herald attributes the bounce to the tenant, mailbox and
+ * message (entry bounced, address suppressed, report in the sender's INBOX) and refuses forged ones.
+ */
+class AsyncBounceTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void aLateBounceIsAttributedToItsRecipientAndMessage() throws Exception {
+        try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> "250 2.0.0 ok")) {
+            dns.mx("gmail.example", 10, "mx.gmail.example").a("mx.gmail.example", "127.0.0.1");
+            try (var h = TestHerald.start(data, Map.of("dns.resolver", dns.address(), "outbound.enabled", "true", "outbound.port",
+                    String.valueOf(mx.port()), "outbound.allow_private_mx", "true"))) {
+                var admin = h.admin();
+                admin.createTenant("acme");
+                admin.addDomain("acme", "acme.com");
+                var password = admin.createMailbox("agent@acme.com").get("credentials").get("password").asText();
+                String queueId;
+                try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
+                    s.hello();
+                    assertThat(s.authPlain("agent@acme.com", password)).startsWith("235");
+                    s.send("MAIL FROM:<agent@acme.com>");
+                    assertThat(s.send("RCPT TO:<nobody@gmail.example>")).startsWith("250");
+                    assertThat(s.send("RCPT TO:<friend@gmail.example>")).startsWith("250");
+                    s.send("DATA");
+                    var reply = s.send("From: agent@acme.com\r\nSubject: hello\r\n\r\nhi\r\n.");
+                    queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> mx.accepted.size() == 2);
+                assertThat(mx.mailFrom).as("one return path per recipient").hasSize(2).doesNotHaveDuplicates()
+                        .allMatch(f -> f.matches("bounce\\+[0-9a-z]+-[0-9a-f]{10}@acme\\.com"));
+                // The return path that went with nobody@: what the remote would bounce to.
+                var nobodyPath = mx.envelopes.stream().filter(e -> e.endsWith(" nobody@gmail.example")).findFirst().orElseThrow().split(" ")[0];
+
+                var dsn = new String(AsyncBounceTest.class.getResourceAsStream("/bounces/gmail-hard.eml").readAllBytes(), StandardCharsets.UTF_8)
+                        .replace("nobody@gmail.com", "nobody@gmail.example");
+                try (var s = SmtpScript.plain(h.smtpPort(Listener.MX))) {
+                    s.hello();
+                    // A forged tag is refused; the real return paths are taken.
+                    var forged = mx.mailFrom.get(0).replaceAll("-[0-9a-f]{10}@", "-0000000000@");
+                    s.send("MAIL FROM:<>");
+                    assertThat(s.send("RCPT TO:<" + forged + ">")).startsWith("550 5.1.1");
+                    for (var path : mx.mailFrom) {
+                        assertThat(s.send("RCPT TO:<" + path + ">")).startsWith("250");
+                        s.send("RSET");
+                        s.send("MAIL FROM:<>");
+                    }
+                    assertThat(s.send("RCPT TO:<" + nobodyPath.toUpperCase() + ">")).as("any case").startsWith("250");
+                    s.send("DATA");
+                    assertThat(s.send(dsn.replace("\r\n.\r\n", "\r\n..\r\n") + "\r\n.")).startsWith("250");
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> "bounced".equals(state(admin, queueId, "nobody@gmail.example")));
+                assertThat(state(admin, queueId, "friend@gmail.example")).isEqualTo("delivered");
+                var suppressions = expect(200, admin.get("/v1/suppressions?tenant=acme")).get("suppressions");
+                assertThat(suppressions).hasSize(1);
+                assertThat(suppressions.get(0).get("address").asText()).isEqualTo("nobody@gmail.example");
+                assertThat(suppressions.get(0).get("detail").asText()).contains("5.1.1").contains(queueId);
+                await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages?folder=INBOX"))
+                        .toString().contains("Delivery Status Notification (Failure)"));
+            }
+        }
+    }
+
+    private static String state(dev.herald.server.testing.TestApi admin, String queueId, String recipient) {
+        for (var r : expect(200, admin.get("/v1/queue/" + queueId)).get("recipients")) {
+            if (r.get("recipient").asText().equals(recipient)) {
+                return r.get("state").asText();
+            }
+        }
+        return null;
+    }
+}
