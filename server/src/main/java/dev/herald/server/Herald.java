@@ -100,14 +100,15 @@ public final class Herald implements AutoCloseable {
             var policies = new PolicyService(stores, lookups);
             var dnsRecords = new DomainDnsRecords(config.hostname(), config.dnsSpf(), config.dnsDmarc(), config.dnsRecordTtl());
             var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()));
-            var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl());
+            var breakers = new dev.herald.server.policy.Breakers(stores, clock);
+            var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl(), breakers);
 
             // Mail: the spool first (it recovers what was committed before a crash), then delivery
             // replays what was not yet delivered, then the listeners open.
             var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
             var events = new dev.herald.server.delivery.MailboxEvents();
             var verp = new dev.herald.server.outbound.VerpToken(verpKey(dataDir));
-            var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), clock);
+            var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), breakers, clock);
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
                     sendPolicy, verp);
             delivery.recover(spool.recovered());
@@ -146,6 +147,7 @@ public final class Herald implements AutoCloseable {
             KeyRoutes.register(router, keys, stores);
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
+            dev.herald.server.http.routes.BreakerRoutes.register(router, breakers, lookups);
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
             dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));

@@ -182,10 +182,14 @@ public final class DeliveryProcessor implements AutoCloseable {
         switch (report.kind()) {
             case HARD -> {
                 stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+                policy.breakers().bounced(about);
                 policy.suppressions().add(about.tenantId(), about.recipient(), dev.herald.storage.model.Suppression.HARD_BOUNCE,
                         Optional.of(why + " (queue id " + about.source() + ")"));
             }
-            case PERMANENT -> stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+            case PERMANENT -> {
+                stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+                policy.breakers().bounced(about);
+            }
             case UNPARSED -> {
                 unparsedBounces.incrementAndGet();
                 log.warn("{}: a bounce about {} to {} has no delivery status; kept for the sender, not acted on", entry.envelope().id(),

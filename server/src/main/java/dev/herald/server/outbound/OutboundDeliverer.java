@@ -257,6 +257,7 @@ public final class OutboundDeliverer implements AutoCloseable {
                     if (reply.positive()) {
                         stores.mail().recordAttempt(group.get(i).id(), clock.instant(), hostName, QueueEntry.DELIVERED, clock.instant(),
                                 group.get(i).attempts() + 1, reply.toString());
+                        policy.breakers().sent(group.get(i));
                     } else if (reply.permanent()) {
                         fail(group.get(i), hostName, reply.toString());
                     } else {
@@ -331,6 +332,10 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     private void fail(QueueEntry e, String host, String reply) {
         stores.mail().recordAttempt(e.id(), clock.instant(), host, QueueEntry.FAILED, clock.instant(), e.attempts() + 1, reply);
+        if (host != null) { // the remote refused it: a send, and a bounce
+            policy.breakers().sent(e);
+            policy.breakers().bounced(e);
+        }
         if (host != null && hardBounce(reply)) {
             policy.suppressions().add(e.tenantId(), e.recipient(), dev.herald.storage.model.Suppression.HARD_BOUNCE,
                     Optional.of(host + ": " + reply));

@@ -32,8 +32,10 @@ public final class SendPolicy {
     private final PolicyPipeline atSubmission;
     private final PolicyPipeline beforeSending;
     private final Clock clock;
+    private final Breakers breakers;
 
-    public SendPolicy(Stores stores, SuppressionIndex suppressions, Clock clock) {
+    public SendPolicy(Stores stores, SuppressionIndex suppressions, Breakers breakers, Clock clock) {
+        this.breakers = breakers;
         this.stores = stores;
         this.policy = new EffectivePolicy(stores);
         this.suppressions = suppressions;
@@ -51,6 +53,10 @@ public final class SendPolicy {
 
     public SuppressionIndex suppressions() {
         return suppressions;
+    }
+
+    public Breakers breakers() {
+        return breakers;
     }
 
     /** The decision for one remote recipient of a submitting mailbox. */
@@ -98,6 +104,10 @@ public final class SendPolicy {
                     "<" + e.recipient() + "> is on this tenant's suppression list (" + w + ")")))
                     .orElse(new PolicyPipeline.Decision("", Verdict.ACCEPT));
         }
+        var paused = pausedSender(sender.get());
+        if (paused.isPresent()) {
+            return new PolicyPipeline.Decision("breaker", new Verdict.Hold(paused.get()));
+        }
         var d = beforeSending.decide(request(sender.get(), e.recipient(), e.run(), e.stream(), 0));
         if (d.verdict().accepted()) {
             var domain = e.sender().substring(e.sender().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
@@ -106,6 +116,25 @@ public final class SendPolicy {
         }
         return d;
     }
+
+    /** Why a sender's queued mail is held: its mailbox, domain or tenant is paused. */
+    private Optional<String> pausedSender(Mailbox m) {
+        if (m.status() == dev.herald.storage.model.Status.PAUSED) {
+            return Optional.of(PAUSED_PREFIX + "mailbox " + m.address() + " is paused");
+        }
+        var domain = m.address().substring(m.address().lastIndexOf('@') + 1);
+        if (breakers.domainPaused(domain)) {
+            return Optional.of(PAUSED_PREFIX + "domain " + domain + " is paused by its circuit breaker");
+        }
+        var tenant = stores.tenants().byId(m.tenantId());
+        if (tenant.isPresent() && tenant.get().status() == dev.herald.storage.model.Status.PAUSED) {
+            return Optional.of(PAUSED_PREFIX + "tenant " + tenant.get().name() + " is paused");
+        }
+        return Optional.empty();
+    }
+
+    /** The start of the reason a paused sender's mail is held; a resume releases what carries it. */
+    public static final String PAUSED_PREFIX = "sender paused: ";
 
     private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
         var domain = sender.address().substring(sender.address().lastIndexOf('@') + 1);

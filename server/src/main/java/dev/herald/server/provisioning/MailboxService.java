@@ -37,7 +37,10 @@ public final class MailboxService {
     private final Clock clock;
     private final Duration maxTtl;
 
-    public MailboxService(Stores stores, Lookups lookups, Clock clock, Duration maxTtl) {
+    private final dev.herald.server.policy.Breakers breakers;
+
+    public MailboxService(Stores stores, Lookups lookups, Clock clock, Duration maxTtl, dev.herald.server.policy.Breakers breakers) {
+        this.breakers = breakers;
         this.stores = stores;
         this.lookups = lookups;
         this.clock = clock;
@@ -134,7 +137,21 @@ public final class MailboxService {
     public Mailbox setStatus(Caller caller, String address, Status status) {
         caller.requireTenantOrAdmin((status == Status.PAUSED ? "pausing" : "resuming") + " a mailbox");
         var mailbox = lookups.mailbox(caller, address);
+        if (status == Status.ACTIVE && breakers.pausedMailbox(mailbox.id()) && !caller.isAdmin()) {
+            throw ProvisioningException.forbidden("mailbox " + mailbox.address() + " was paused by its circuit breaker; an admin resumes it");
+        }
         stores.mailboxes().setStatus(mailbox.id(), status);
+        if (status == Status.ACTIVE) {
+            breakers.resumedMailbox(mailbox.id());
+            // Mail held because the sender was paused goes out again.
+            for (var e : stores.mail().findQueue(new dev.herald.storage.mail.QueueFilter(Optional.of(mailbox.tenantId()), Optional.empty(),
+                    Optional.empty(), Optional.of(dev.herald.storage.mail.QueueEntry.HELD), 100_000))) {
+                if (e.mailboxId().equals(Optional.of(mailbox.id()))
+                        && e.lastReply().orElse("").startsWith("held: " + dev.herald.server.policy.SendPolicy.PAUSED_PREFIX)) {
+                    stores.mail().settle(e.id(), dev.herald.storage.mail.QueueEntry.WAITING, clock.instant(), "released: mailbox resumed");
+                }
+            }
+        }
         return stores.mailboxes().byId(mailbox.id()).orElseThrow();
     }
 

@@ -54,7 +54,33 @@ public final class Dnsmasq implements AutoCloseable {
         args.addAll(records); // no shell in between: values go unquoted (dnsmasq would keep quotes literally)
         var log = dir.resolve("dnsmasq-" + port + ".log");
         var process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Dnsmasq(process, port, log);
+        var dns = new Dnsmasq(process, port, log);
+        dns.awaitReady(zones.isEmpty() ? "localhost" : zones.get(0));
+        return dns;
+    }
+
+    /**
+     * Until dnsmasq answers (at most 10 s): a query sent before it listens is lost, and the
+     * resolver under test would wait out its whole timeout, making tests slow and flaky under load.
+     */
+    private void awaitReady(String zone) throws IOException {
+        var resolver = new org.xbill.DNS.SimpleResolver(new java.net.InetSocketAddress("127.0.0.1", port));
+        resolver.setTimeout(java.time.Duration.ofMillis(200));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("dnsmasq exited at start: " + log());
+            }
+            try {
+                var query = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString(zone + "."),
+                        org.xbill.DNS.Type.SOA, org.xbill.DNS.DClass.IN));
+                resolver.send(query);
+                return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+        }
+        throw new IOException("dnsmasq did not answer within 10 s: " + log());
     }
 
     /** The setting for Herald's dns.resolver. */

@@ -62,7 +62,20 @@ public final class MailHandler {
             }
             var mailbox = ctx.stores().mailboxes().byId(user.mailboxId());
             if (mailbox.isEmpty() || mailbox.get().status() == Status.PAUSED) {
-                return Outcome.reply(Replies.MAILBOX_PAUSED);
+                return Outcome.reply(ctx.sendPolicy().breakers().pausedMailbox(user.mailboxId())
+                        ? Replies.MAILBOX_PAUSED.withText("this mailbox is paused by its circuit breaker (bounce or complaint rate "
+                        + "too high): an admin can resume it with `herald mailbox resume`")
+                        : Replies.MAILBOX_PAUSED);
+            }
+            var tenant = ctx.stores().tenants().byId(mailbox.get().tenantId());
+            if (tenant.isPresent() && tenant.get().status() == Status.PAUSED) {
+                return Outcome.reply(Replies.MAILBOX_PAUSED.withText("tenant " + tenant.get().name()
+                        + " is paused: an admin can resume it with `herald tenant resume`"));
+            }
+            var domain = user.address().substring(user.address().lastIndexOf('@') + 1);
+            if (ctx.sendPolicy().breakers().domainPaused(domain)) {
+                return Outcome.reply(Replies.MAILBOX_PAUSED.withText("domain " + domain
+                        + " is paused by its circuit breaker (bounce or complaint rate too high): an admin can resume it"));
             }
         }
         s.sender = Optional.of(c.path());
