@@ -109,8 +109,11 @@ public final class Herald implements AutoCloseable {
             var events = new dev.herald.server.delivery.MailboxEvents();
             var verp = new dev.herald.server.outbound.VerpToken(verpKey(dataDir));
             var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), breakers, clock);
+            var unsubscribes = new dev.herald.server.policy.Unsubscribes(new dev.herald.server.outbound.VerpToken(verpKey(dataDir),
+                    dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX), stores, sendPolicy.suppressions(),
+                    config.httpPublicUrl().isEmpty() ? "http://" + config.hostname() + ":" + config.httpPort() : config.httpPublicUrl());
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
-                    sendPolicy, verp);
+                    sendPolicy, verp, unsubscribes);
             delivery.recover(spool.recovered());
             var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock, sendPolicy, stores);
             var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
@@ -121,7 +124,7 @@ public final class Herald implements AutoCloseable {
             });
             var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
-                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy, verp);
+                    new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy, verp, unsubscribes);
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
@@ -136,7 +139,7 @@ public final class Herald implements AutoCloseable {
                             config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
                             config.outboundSourceAddresses()),
                     clock, dsn,
-                    dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp))
+                    dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
             var router = new Router();
@@ -148,6 +151,7 @@ public final class Herald implements AutoCloseable {
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
             dev.herald.server.http.routes.BreakerRoutes.register(router, breakers, lookups);
+            dev.herald.server.http.routes.UnsubscribeRoutes.register(router, unsubscribes);
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
             dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));

@@ -137,7 +137,8 @@ public final class ConfigLoader {
                 duration(v, "outbound.connect_timeout"),
                 duration(v, "outbound.command_timeout"),
                 (int) typed(v, "outbound.max_per_destination", Long::parseLong, 1, 10_000),
-                addresses(v, "outbound.source_addresses"));
+                addresses(v, "outbound.source_addresses"),
+                v.get("http.public_url").trim().replaceAll("/+$", ""));
     }
 
     private static java.util.List<Duration> durations(Map<String, String> v, String key) {

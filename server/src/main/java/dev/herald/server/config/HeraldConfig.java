@@ -58,5 +58,6 @@ public record HeraldConfig(
         Duration outboundConnectTimeout,
         Duration outboundCommandTimeout,
         int outboundMaxPerDestination,
-        java.util.List<java.net.InetAddress> outboundSourceAddresses) {
+        java.util.List<java.net.InetAddress> outboundSourceAddresses,
+        String httpPublicUrl) {
 }

@@ -44,11 +44,14 @@ public final class DeliveryProcessor implements AutoCloseable {
 
     private final dev.herald.server.policy.SendPolicy policy;
     private final dev.herald.server.outbound.VerpToken verp;
+    private final dev.herald.server.policy.Unsubscribes unsubscribes;
     /** Bounces to our VERP addresses whose report had no delivery status: kept for the sender, counted here. */
     private final java.util.concurrent.atomic.AtomicLong unparsedBounces = new java.util.concurrent.atomic.AtomicLong();
 
     public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock,
-                             dev.herald.server.policy.SendPolicy policy, dev.herald.server.outbound.VerpToken verp) {
+                             dev.herald.server.policy.SendPolicy policy, dev.herald.server.outbound.VerpToken verp,
+                             dev.herald.server.policy.Unsubscribes unsubscribes) {
+        this.unsubscribes = unsubscribes;
         this.policy = policy;
         this.verp = verp;
         this.stores = stores;
@@ -146,6 +149,13 @@ public final class DeliveryProcessor implements AutoCloseable {
             var bounced = verp.entry(address.substring(0, address.lastIndexOf('@'))).flatMap(id -> stores.mail().queueEntry(id));
             if (bounced.isPresent()) {
                 bounce(bounced.get(), entry, headers, body);
+                continue;
+            }
+            var localPart = address.substring(0, address.lastIndexOf('@'));
+            if (localPart.startsWith(dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX)) {
+                if (unsubscribes.unsubscribe(localPart, "unsubscribe by mail from " + env.sender()).isEmpty()) {
+                    log.warn("{}: unsubscribe address {} no longer names a queued message", env.id(), address);
+                }
                 continue;
             }
             var local = stores.mailboxes().byAddress(address).filter(m -> !m.expiredAt(clock.instant()));

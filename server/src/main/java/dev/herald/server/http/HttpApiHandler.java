@@ -81,8 +81,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 resp.headers().set(HttpHeaderNames.ALLOW, String.join(", ", match.allowed()));
                 return resp;
             }
-            var caller = authenticate(auth);
-            var request = new ApiRequest(method, path, match.params(), decoder.parameters(), Json.parseBody(body), caller);
+            var caller = match.open() ? null : authenticate(auth);
+            var request = new ApiRequest(method, path, match.params(), decoder.parameters(), match.open() ? Body.empty() : Json.parseBody(body), caller);
             var response = match.handler().get().handle(request);
             if (response.body() instanceof ApiResponse.Raw raw) {
                 var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),

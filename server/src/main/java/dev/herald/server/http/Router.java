@@ -16,17 +16,26 @@ public final class Router {
         ApiResponse handle(ApiRequest request);
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
+    private record Route(String method, String[] segments, Handler handler, boolean open) {
     }
 
-    /** A matched route with its path parameters, or the methods the path does accept. */
-    public record Match(Optional<Handler> handler, Map<String, String> params, List<String> allowed) {
+    /**
+     * A matched route with its path parameters, or the methods the path does accept. An open
+     * route takes no API key and no JSON body (one-click unsubscribe links in recipients' mail).
+     */
+    public record Match(Optional<Handler> handler, Map<String, String> params, List<String> allowed, boolean open) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String template, Handler handler) {
-        routes.add(new Route(method, split(template), handler));
+        routes.add(new Route(method, split(template), handler, false));
+        return this;
+    }
+
+    /** A route anyone may call, without an API key; its request has no caller and an empty body. */
+    public Router addOpen(String method, String template, Handler handler) {
+        routes.add(new Route(method, split(template), handler, true));
         return this;
     }
 
@@ -39,11 +48,11 @@ public final class Router {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Match(Optional.of(route.handler()), params, List.of());
+                return new Match(Optional.of(route.handler()), params, List.of(), route.open());
             }
             allowed.add(route.method());
         }
-        return new Match(Optional.empty(), Map.of(), List.copyOf(allowed));
+        return new Match(Optional.empty(), Map.of(), List.copyOf(allowed), false);
     }
 
     private static Map<String, String> bind(String[] template, String[] path) {

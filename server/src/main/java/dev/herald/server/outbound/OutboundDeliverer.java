@@ -69,11 +69,14 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     private final dev.herald.server.policy.SendPolicy policy;
     private final VerpToken verp;
+    private final dev.herald.server.policy.Unsubscribes unsubscribes;
     /** Signed bytes per message and sending domain within one poll: one signature for all its recipients. */
     private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signedThisPoll = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
-                             FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy, VerpToken verp) {
+                             FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy, VerpToken verp,
+                             dev.herald.server.policy.Unsubscribes unsubscribes) {
+        this.unsubscribes = unsubscribes;
         this.policy = policy;
         this.verp = verp;
         this.stores = stores;
@@ -196,7 +199,9 @@ public final class OutboundDeliverer implements AutoCloseable {
         var domain = domainOf(first.recipient());
         byte[] message;
         try {
-            message = signedThisPoll.computeIfAbsent(first.source() + "|" + domainOf(first.sender()),
+            // Bulk copies differ per recipient (their unsubscribe link), so each is signed on its own.
+            var bulk = QueueEntry.BULK.equals(first.stream());
+            message = signedThisPoll.computeIfAbsent(first.source() + "|" + domainOf(first.sender()) + (bulk ? "|" + first.id() : ""),
                     k -> prepare(spool.read(first.blob()), first));
         } catch (RuntimeException e) {
             log.error("cannot prepare {} for sending", first.source(), e);
@@ -350,6 +355,15 @@ public final class OutboundDeliverer implements AutoCloseable {
     /** The bytes to send: agent headers removed, then DKIM-signed with the sending domain's active selector. */
     private byte[] prepare(byte[] raw, QueueEntry e) {
         var stripped = stripAgentHeaders(raw);
+        if (QueueEntry.BULK.equals(e.stream())) {
+            // RFC 8058: the tenant's own unsubscribe, whatever the agent wrote, signed with the rest.
+            var own = stripHeaders(stripped, List.of("list-unsubscribe", "list-unsubscribe-post"));
+            var head = unsubscribes.headers(e).getBytes(StandardCharsets.US_ASCII);
+            var withLinks = new byte[head.length + own.length];
+            System.arraycopy(head, 0, withLinks, 0, head.length);
+            System.arraycopy(own, 0, withLinks, head.length, own.length);
+            stripped = withLinks;
+        }
         var senderDomain = domainOf(e.sender());
         var domain = stores.domains().byName(senderDomain);
         if (domain.isEmpty()) {
@@ -360,6 +374,11 @@ public final class OutboundDeliverer implements AutoCloseable {
     }
 
     static byte[] stripAgentHeaders(byte[] raw) {
+        return stripHeaders(raw, AGENT_HEADERS);
+    }
+
+    /** The message without the named header fields (lower-case names), folded lines included. */
+    static byte[] stripHeaders(byte[] raw, List<String> names) {
         var text = new String(raw, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
@@ -371,7 +390,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             boolean continuation = line.startsWith(" ") || line.startsWith("\t");
             if (!continuation) {
                 int colon = line.indexOf(':');
-                skipping = colon > 0 && AGENT_HEADERS.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+                skipping = colon > 0 && names.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
             }
             if (!skipping) {
                 out.append(line);

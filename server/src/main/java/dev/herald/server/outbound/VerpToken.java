@@ -16,15 +16,39 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class VerpToken {
     public static final String PREFIX = "bounce+";
+    /** The mailto form of one-click unsubscribe (RFC 8058 also wants the HTTPS one). */
+    public static final String UNSUBSCRIBE_PREFIX = "unsubscribe+";
     private final byte[] key;
+    private final String prefix;
 
     public VerpToken(byte[] key) {
-        this.key = key.clone();
+        this(key, PREFIX);
+    }
+
+    /** Tokens of another purpose (e.g. unsubscribe+) under a key derived from the same secret. */
+    public VerpToken(byte[] key, String prefix) {
+        this.key = prefix.equals(PREFIX) ? key.clone() : derive(key, prefix);
+        this.prefix = prefix;
+    }
+
+    private static byte[] derive(byte[] key, String purpose) {
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     public String localPart(long entryId) {
+        return prefix + token(entryId);
+    }
+
+    /** The part after the prefix: "<entry base 36>-<tag>", usable in a URL as well. */
+    public String token(long entryId) {
         var id = Long.toString(entryId, 36);
-        return PREFIX + id + "-" + tag(id);
+        return id + "-" + tag(id);
     }
 
     public String address(long entryId, String domain) {
@@ -34,10 +58,15 @@ public final class VerpToken {
     /** The queue entry a bounce address names, if it is one of ours and its tag verifies. */
     public Optional<Long> entry(String localPart) {
         var lp = localPart.toLowerCase(Locale.ROOT);
-        if (!lp.startsWith(PREFIX)) {
+        if (!lp.startsWith(prefix)) {
             return Optional.empty();
         }
-        var rest = lp.substring(PREFIX.length());
+        return fromToken(lp.substring(prefix.length()));
+    }
+
+    /** The entry a bare token ("<id>-<tag>") names, if its tag verifies. */
+    public Optional<Long> fromToken(String token) {
+        var rest = token.toLowerCase(Locale.ROOT);
         int dash = rest.lastIndexOf('-');
         if (dash <= 0) {
             return Optional.empty();

@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 public record SmtpContext(HeraldConfig config, Stores stores, SmtpAuthenticator authenticator, AuthThrottle throttle,
                           MessageAcceptor acceptor, Optional<SslContext> tls, ConnectionLimiter limiter, Executor blocking,
                           Clock clock, dev.herald.server.policy.SendPolicy sendPolicy,
-                          dev.herald.server.outbound.VerpToken verp) {
+                          dev.herald.server.outbound.VerpToken verp, dev.herald.server.policy.Unsubscribes unsubscribes) {
     public String hostname() {
         return config.hostname();
     }

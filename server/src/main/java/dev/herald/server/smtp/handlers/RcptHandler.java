@@ -74,6 +74,13 @@ public final class RcptHandler {
             }
             return accept(s, path.localPart().toLowerCase(Locale.ROOT) + "@" + domain, notify, c.params());
         }
+        // The mailto form of one-click unsubscribe: taken when its token verifies.
+        if (!path.quoted() && path.localPart().toLowerCase(Locale.ROOT).startsWith(dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX)) {
+            if (ctx.unsubscribes().entry(path.localPart()).filter(e -> e.sender().toLowerCase(Locale.ROOT).endsWith("@" + domain)).isEmpty()) {
+                return reject(s, Replies.UNKNOWN_USER.withText("no such unsubscribe address here: " + path.address()));
+            }
+            return accept(s, path.localPart().toLowerCase(Locale.ROOT) + "@" + domain, notify, c.params());
+        }
         // A hosted domain: the local part must name an existing mailbox exactly. Quoted local
         // parts and '%' never do (mailbox names are dot-atoms without them), so no trick relays.
         var address = path.localPart().toLowerCase(Locale.ROOT) + "@" + domain;
