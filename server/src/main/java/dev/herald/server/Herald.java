@@ -113,7 +113,7 @@ public final class Herald implements AutoCloseable {
                     dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX), stores, sendPolicy.suppressions(),
                     config.httpPublicUrl().isEmpty() ? "http://" + config.hostname() + ":" + config.httpPort() : config.httpPublicUrl());
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
-                    sendPolicy, verp, unsubscribes);
+                    sendPolicy, verp, unsubscribes, config.feedbackAddress());
             delivery.recover(spool.recovered());
             var acceptor = new MessageAcceptor(spool, delivery, config.hostname(), clock, sendPolicy, stores);
             var ssl = TlsMaterial.serverContext(config.tlsCertificate(), config.tlsKey(), dataDir.root(), config.hostname());
@@ -152,6 +152,11 @@ public final class Herald implements AutoCloseable {
             MessageRoutes.register(router, lookups, stores, spool);
             dev.herald.server.http.routes.BreakerRoutes.register(router, breakers, lookups);
             dev.herald.server.http.routes.UnsubscribeRoutes.register(router, unsubscribes);
+            router.add("GET", "/v1/feedback", req -> {
+                req.caller().requireAdmin("reading feedback counters");
+                return dev.herald.server.http.ApiResponse.ok(java.util.Map.of("feedback_address", config.feedbackAddress(),
+                        "unattributed_complaints", delivery.unattributedComplaints(), "unparsed_bounces", delivery.unparsedBounces()));
+            });
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
             dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));

@@ -59,5 +59,12 @@ public record HeraldConfig(
         Duration outboundCommandTimeout,
         int outboundMaxPerDestination,
         java.util.List<java.net.InetAddress> outboundSourceAddresses,
-        String httpPublicUrl) {
+        String httpPublicUrl,
+        String feedbackAddressSetting) {
+
+    /** Where ARF complaint reports are sent: the setting, or fbl@ this server's host name. */
+    public String feedbackAddress() {
+        return feedbackAddressSetting.isEmpty() ? "fbl@" + hostname().toLowerCase(java.util.Locale.ROOT) : feedbackAddressSetting;
+    }
+
 }

@@ -45,13 +45,17 @@ public final class DeliveryProcessor implements AutoCloseable {
     private final dev.herald.server.policy.SendPolicy policy;
     private final dev.herald.server.outbound.VerpToken verp;
     private final dev.herald.server.policy.Unsubscribes unsubscribes;
+    private final String feedbackAddress;
+    /** Complaint reports that named none of our messages: kept in the spool, counted here. */
+    private final java.util.concurrent.atomic.AtomicLong unattributedComplaints = new java.util.concurrent.atomic.AtomicLong();
     /** Bounces to our VERP addresses whose report had no delivery status: kept for the sender, counted here. */
     private final java.util.concurrent.atomic.AtomicLong unparsedBounces = new java.util.concurrent.atomic.AtomicLong();
 
     public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock,
                              dev.herald.server.policy.SendPolicy policy, dev.herald.server.outbound.VerpToken verp,
-                             dev.herald.server.policy.Unsubscribes unsubscribes) {
+                             dev.herald.server.policy.Unsubscribes unsubscribes, String feedbackAddress) {
         this.unsubscribes = unsubscribes;
+        this.feedbackAddress = feedbackAddress;
         this.policy = policy;
         this.verp = verp;
         this.stores = stores;
@@ -151,6 +155,10 @@ public final class DeliveryProcessor implements AutoCloseable {
                 bounce(bounced.get(), entry, headers, body);
                 continue;
             }
+            if (address.equals(feedbackAddress)) {
+                complaint(entry, body);
+                continue;
+            }
             var localPart = address.substring(0, address.lastIndexOf('@'));
             if (localPart.startsWith(dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX)) {
                 if (unsubscribes.unsubscribe(localPart, "unsubscribe by mail from " + env.sender()).isEmpty()) {
@@ -210,6 +218,33 @@ public final class DeliveryProcessor implements AutoCloseable {
         }
         about.mailboxId().flatMap(id -> stores.mailboxes().byId(id))
                 .ifPresent(m -> file(m, Folder.INBOX, entry, headers, Set.of()));
+    }
+
+    /**
+     * A feedback-loop report: a complaint about one of our messages suppresses the recipient for
+     * its tenant and counts against the sender's complaint rates (circuit breakers).
+     */
+    private void complaint(SpoolEntry entry, byte[] body) {
+        var report = dev.herald.server.policy.ComplaintReport.parse(body, verp);
+        var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id));
+        if (about.isEmpty()) {
+            unattributedComplaints.incrementAndGet();
+            log.warn("{}: a feedback report ({}) names none of our messages; kept in the spool, not acted on", entry.envelope().id(),
+                    report.feedbackType());
+            return;
+        }
+        if (!report.isComplaint()) {
+            return;
+        }
+        var e = about.get();
+        policy.suppressions().add(e.tenantId(), e.recipient(), dev.herald.storage.model.Suppression.COMPLAINT,
+                Optional.of(report.feedbackType() + " report (queue id " + e.source() + ", spool " + entry.envelope().id() + ")"));
+        policy.breakers().complained(e);
+    }
+
+    /** Complaint reports that named none of our messages, since start. */
+    public long unattributedComplaints() {
+        return unattributedComplaints.get();
     }
 
     /** Bounce reports that could not be read, since start. */

@@ -66,6 +66,13 @@ public final class Breakers {
         judge(e, now);
     }
 
+    /** A recipient complained (feedback loop): counts against the complaint rates. */
+    public void complained(QueueEntry e) {
+        var now = clock.instant();
+        keys(e).forEach(k -> board.complained(k, now));
+        judge(e, now);
+    }
+
     public boolean domainPaused(String domain) {
         return board.paused(new DomainKey(domain.toLowerCase(Locale.ROOT)));
     }

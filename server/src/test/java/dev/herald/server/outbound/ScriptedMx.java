@@ -73,6 +73,7 @@ public final class ScriptedMx implements AutoCloseable {
                     var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                     var out = s.getOutputStream();
                     out.write("220 scripted.example ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    String from = "";
                     for (String line; (line = in.readLine()) != null; ) {
                         var verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
                         String reply;
@@ -98,12 +99,13 @@ public final class ScriptedMx implements AutoCloseable {
                                 reply = null;
                             }
                             case "MAIL" -> {
-                                mailFrom.add(line.replaceAll("(?i)^MAIL FROM:<([^>]*)>.*$", "$1"));
+                                from = line.replaceAll("(?i)^MAIL FROM:<([^>]*)>.*$", "$1");
+                                mailFrom.add(from);
                                 reply = "250 ok";
                             }
                             case "RCPT" -> {
                                 var to = line.replaceAll("(?i)^RCPT TO:<([^>]*)>.*$", "$1");
-                                envelopes.add((mailFrom.isEmpty() ? "" : mailFrom.get(mailFrom.size() - 1)) + " " + to);
+                                envelopes.add(from + " " + to); // this connection's MAIL FROM, not another's
                                 reply = rcpt.apply(to);
                             }
                             default -> reply = "250 ok";

@@ -52,6 +52,10 @@ public final class RcptHandler {
         } catch (IllegalArgumentException e) {
             return reject(s, Replies.BAD_RECIPIENT_SYNTAX.withText("malformed domain"));
         }
+        if (!s.listener.isSubmission() && !path.quoted()
+                && (path.localPart() + "@" + domain).toLowerCase(Locale.ROOT).equals(ctx.config().feedbackAddress())) {
+            return accept(s, ctx.config().feedbackAddress(), notify, c.params()); // feedback-loop reports (ARF)
+        }
         boolean hosted = ctx.stores().domains().byName(domain).isPresent();
         if (!hosted) {
             if (s.listener.isSubmission() && s.user.isPresent()) {
