@@ -23,7 +23,8 @@ public final class RecipientListStep implements PolicyStep {
         return Verdict.ACCEPT;
     }
 
-    static boolean matches(String list, String address) {
+    /** Whether an address list (exact addresses, or domains covering their subdomains) names the address. */
+    public static boolean matches(String list, String address) {
         if (list.isBlank()) {
             return false;
         }

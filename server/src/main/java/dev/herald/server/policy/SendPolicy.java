@@ -117,6 +117,23 @@ public final class SendPolicy {
         return d;
     }
 
+    /**
+     * Whether a hosted mailbox refuses mail from this sender: inbound.block (unless inbound.allow
+     * names it), or inbound.allow_only with the sender not on inbound.allow. The reason, if so.
+     */
+    public Optional<String> inboundRefusal(Mailbox recipient, String sender) {
+        var values = policy.of(recipient);
+        var from = sender == null ? "" : sender.toLowerCase(java.util.Locale.ROOT);
+        boolean allowed = !from.isEmpty() && RecipientListStep.matches(values.getOrDefault("inbound.allow", ""), from);
+        if (!allowed && !from.isEmpty() && RecipientListStep.matches(values.getOrDefault("inbound.block", ""), from)) {
+            return Optional.of("<" + recipient.address() + "> does not accept mail from <" + from + "> (policy inbound.block)");
+        }
+        if (!allowed && Boolean.parseBoolean(values.getOrDefault("inbound.allow_only", "false"))) {
+            return Optional.of("<" + recipient.address() + "> accepts mail only from allowed senders (policy inbound.allow_only)");
+        }
+        return Optional.empty();
+    }
+
     /** Why a sender's queued mail is held: its mailbox, domain or tenant is paused. */
     private Optional<String> pausedSender(Mailbox m) {
         if (m.status() == dev.herald.storage.model.Status.PAUSED) {

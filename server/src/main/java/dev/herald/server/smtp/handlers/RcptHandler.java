@@ -88,10 +88,14 @@ public final class RcptHandler {
         // A hosted domain: the local part must name an existing mailbox exactly. Quoted local
         // parts and '%' never do (mailbox names are dot-atoms without them), so no trick relays.
         var address = path.localPart().toLowerCase(Locale.ROOT) + "@" + domain;
-        boolean exists = !path.quoted() && ctx.stores().mailboxes().byAddress(address)
-                .filter(m -> !m.expiredAt(ctx.clock().instant())).isPresent();
-        if (!exists) {
+        var mailbox = path.quoted() ? java.util.Optional.<dev.herald.storage.model.Mailbox>empty()
+                : ctx.stores().mailboxes().byAddress(address).filter(m -> !m.expiredAt(ctx.clock().instant()));
+        if (mailbox.isEmpty()) {
             return reject(s, Replies.UNKNOWN_USER.withText("no such mailbox here: " + path.address()));
+        }
+        var refusal = ctx.sendPolicy().inboundRefusal(mailbox.get(), s.sender.map(p -> p.address()).orElse(""));
+        if (refusal.isPresent()) {
+            return reject(s, new dev.herald.server.smtp.codec.SmtpReply(550, "5.7.1", refusal.get()));
         }
         return accept(s, address, notify, c.params());
     }
