@@ -134,6 +134,49 @@ public final class SendPolicy {
         return Optional.empty();
     }
 
+    /** Replies per thread between two addresses (either direction), over the last hour. */
+    private record ThreadPair(String thread, String one, String other) {
+        static ThreadPair of(String thread, String a, String b) {
+            return a.compareTo(b) <= 0 ? new ThreadPair(thread, a, b) : new ThreadPair(thread, b, a);
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<ThreadPair, dev.herald.policy.pipeline.SlidingCounter> threadReplies =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Loop protection: a reply (it names a thread) from this mailbox to a recipient with whom the
+     * thread already saw loop.thread_replies_per_hour replies in the last hour, in either
+     * direction, is refused for now — two agents answering each other cannot ping-pong forever.
+     */
+    public Optional<String> loopRefusal(Mailbox sender, List<String> recipients, Optional<String> thread) {
+        if (thread.isEmpty()) {
+            return Optional.empty();
+        }
+        long limit;
+        try {
+            limit = Long.parseLong(policy.of(sender).getOrDefault("loop.thread_replies_per_hour", "unlimited"));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        var now = clock.instant();
+        for (var r : recipients) {
+            var counter = threadReplies.get(ThreadPair.of(thread.get(), sender.address(), r.toLowerCase(java.util.Locale.ROOT)));
+            if (counter != null && counter.count(now) >= limit) {
+                return Optional.of("loop protection: " + limit + " replies within an hour between " + sender.address() + " and " + r
+                        + " in thread " + thread.get() + "; try again later");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Counts an accepted reply for loop protection. */
+    public void recordReply(Mailbox sender, List<String> recipients, Optional<String> thread) {
+        thread.ifPresent(t -> recipients.forEach(r -> threadReplies.computeIfAbsent(
+                ThreadPair.of(t, sender.address(), r.toLowerCase(java.util.Locale.ROOT)), k -> dev.herald.policy.pipeline.SlidingCounter.hour())
+                .add(clock.instant(), 1)));
+    }
+
     /** Why a sender's queued mail is held: its mailbox, domain or tenant is paused. */
     private Optional<String> pausedSender(Mailbox m) {
         if (m.status() == dev.herald.storage.model.Status.PAUSED) {

@@ -82,6 +82,16 @@ public final class MessageAcceptor {
             }
             held = d instanceof dev.herald.policy.pipeline.Verdict.Hold;
         }
+        // Loop protection: the thread of a reply is its first Reference (or what it replies to).
+        var all = s.recipients.stream().map(r -> r.address()).toList();
+        var thread = headers == null ? Optional.<String>empty()
+                : headers.fields().references().isEmpty() ? headers.fields().inReplyTo() : Optional.of(headers.fields().references().get(0));
+        if (sender.isPresent()) {
+            var loop = policy.loopRefusal(sender.get(), all, thread);
+            if (loop.isPresent()) {
+                return CompletableFuture.completedFuture(new SmtpReply(451, "4.7.1", loop.get()));
+            }
+        }
         boolean heldForApproval = held;
         var id = newId();
         var now = ZonedDateTime.now(clock);
@@ -111,7 +121,10 @@ public final class MessageAcceptor {
                 log.error("could not spool message {} from {}: {}", id, s.clientIp(), cause.toString());
                 return cause instanceof SpoolFullException ? Replies.DISK_FULL : Replies.LOCAL_ERROR;
             }
-            sender.ifPresent(m -> policy.recordSent(m, run, remote.size()));
+            sender.ifPresent(m -> {
+                policy.recordSent(m, run, remote.size());
+                policy.recordReply(m, all, thread);
+            });
             delivery.submit(entry, message);
             var accepted = Replies.accepted(id);
             return heldForApproval ? accepted.withText("OK queued as " + id + "; held for approval") : accepted;
