@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tenant", description = "Create, list, show and delete tenants.", mixinStandardHelpOptions = true,
-        subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Delete.class})
+        subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Delete.class,
+                TenantCommand.Pause.class, TenantCommand.Resume.class})
 final class TenantCommand {
     @Command(name = "create", description = "Create a tenant (with its 'default' workspace).", mixinStandardHelpOptions = true)
     static final class Create extends ClientCommand {
@@ -70,6 +71,40 @@ final class TenantCommand {
                 out.json(ApiClient.MAPPER.createObjectNode().put("deleted", name));
             } else {
                 out.line("deleted tenant " + name);
+            }
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a whole tenant: its agents cannot send, its queued mail is held (admin).",
+            mixinStandardHelpOptions = true)
+    static final class Pause extends ClientCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run(ApiClient api, Output out) {
+            var t = api.post("/v1/tenants/" + seg(name) + "/pause", java.util.Map.of());
+            if (out.json()) {
+                out.json(t);
+            } else {
+                out.line("paused tenant " + t.get("name").asText());
+            }
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused tenant (also one its circuit breaker paused): its held mail goes out (admin).",
+            mixinStandardHelpOptions = true)
+    static final class Resume extends ClientCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        void run(ApiClient api, Output out) {
+            var t = api.post("/v1/tenants/" + seg(name) + "/resume", java.util.Map.of());
+            if (out.json()) {
+                out.json(t);
+            } else {
+                out.line("resumed tenant " + t.get("name").asText());
             }
         }
     }

@@ -221,6 +221,15 @@ class CliTest {
     }
 
     @Test
+    void tenantPauseAndResume() throws Exception {
+        cli("tenant", "create", "pz");
+        assertThat(cli("tenant", "pause", "pz").out()).isEqualTo("paused tenant pz\n");
+        assertThat(JSON.readTree(cli("tenant", "show", "pz", "--json").out()).get("status").asText()).isEqualTo("paused");
+        assertThat(cli("tenant", "resume", "pz").out()).isEqualTo("resumed tenant pz\n");
+        assertThat(JSON.readTree(cli("tenant", "show", "pz", "--json").out()).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
     void helpIsEverywhere() {
         for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "suppression", "bench"}) {
             var help = CliRun.raw(noun, "--help");

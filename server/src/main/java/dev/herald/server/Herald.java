@@ -95,12 +95,12 @@ public final class Herald implements AutoCloseable {
 
             var lookups = new Lookups(stores, clock);
             var keys = new ApiKeyService(stores, lookups, clock);
-            var tenants = new TenantService(stores, lookups);
+            var breakers = new dev.herald.server.policy.Breakers(stores, clock);
+            var tenants = new TenantService(stores, lookups, breakers);
             var workspaces = new WorkspaceService(stores, lookups);
             var policies = new PolicyService(stores, lookups);
             var dnsRecords = new DomainDnsRecords(config.hostname(), config.dnsSpf(), config.dnsDmarc(), config.dnsRecordTtl());
             var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()));
-            var breakers = new dev.herald.server.policy.Breakers(stores, clock);
             var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl(), breakers);
 
             // Mail: the spool first (it recovers what was committed before a crash), then delivery

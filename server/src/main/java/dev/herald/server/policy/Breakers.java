@@ -86,10 +86,32 @@ public final class Breakers {
         return board.paused(new TenantKey(tenantId));
     }
 
-    /** An admin resumed a mailbox: its window starts afresh. */
-    public void resumedMailbox(long mailboxId) {
+    /** An admin resumed a mailbox: its window starts afresh, its mail held for the pause goes out. */
+    public void resumedMailbox(long tenantId, long mailboxId) {
         board.reset(new MailboxKey(mailboxId));
         last.remove(new MailboxKey(mailboxId));
+        releaseHeld(tenantId, e -> e.mailboxId().equals(java.util.Optional.of(mailboxId)));
+    }
+
+    /** An admin resumed a tenant: the same for the tenant and its sending domains. */
+    public void resumedTenant(long tenantId) {
+        board.reset(new TenantKey(tenantId));
+        last.remove(new TenantKey(tenantId));
+        for (var d : stores.domains().list(java.util.Optional.of(tenantId))) {
+            board.reset(new DomainKey(d.name()));
+            last.remove(new DomainKey(d.name()));
+        }
+        releaseHeld(tenantId, e -> true);
+    }
+
+    /** Held because the sender was paused → waiting again (whatever else holds mail stays held). */
+    private void releaseHeld(long tenantId, java.util.function.Predicate<QueueEntry> which) {
+        for (var e : stores.mail().findQueue(new dev.herald.storage.mail.QueueFilter(java.util.Optional.of(tenantId), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.of(QueueEntry.HELD), 100_000))) {
+            if (which.test(e) && e.lastReply().orElse("").startsWith("held: " + SendPolicy.PAUSED_PREFIX)) {
+                stores.mail().settle(e.id(), QueueEntry.WAITING, clock.instant(), "released: sender resumed");
+            }
+        }
     }
 
     public List<Transition> transitions(long tenantId) {

@@ -142,15 +142,7 @@ public final class MailboxService {
         }
         stores.mailboxes().setStatus(mailbox.id(), status);
         if (status == Status.ACTIVE) {
-            breakers.resumedMailbox(mailbox.id());
-            // Mail held because the sender was paused goes out again.
-            for (var e : stores.mail().findQueue(new dev.herald.storage.mail.QueueFilter(Optional.of(mailbox.tenantId()), Optional.empty(),
-                    Optional.empty(), Optional.of(dev.herald.storage.mail.QueueEntry.HELD), 100_000))) {
-                if (e.mailboxId().equals(Optional.of(mailbox.id()))
-                        && e.lastReply().orElse("").startsWith("held: " + dev.herald.server.policy.SendPolicy.PAUSED_PREFIX)) {
-                    stores.mail().settle(e.id(), dev.herald.storage.mail.QueueEntry.WAITING, clock.instant(), "released: mailbox resumed");
-                }
-            }
+            breakers.resumedMailbox(mailbox.tenantId(), mailbox.id());
         }
         return stores.mailboxes().byId(mailbox.id()).orElseThrow();
     }

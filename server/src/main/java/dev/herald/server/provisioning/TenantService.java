@@ -13,7 +13,10 @@ public final class TenantService {
     private final Stores stores;
     private final Lookups lookups;
 
-    public TenantService(Stores stores, Lookups lookups) {
+    private final dev.herald.server.policy.Breakers breakers;
+
+    public TenantService(Stores stores, Lookups lookups, dev.herald.server.policy.Breakers breakers) {
+        this.breakers = breakers;
         this.stores = stores;
         this.lookups = lookups;
     }
@@ -37,6 +40,21 @@ public final class TenantService {
         var tenant = lookups.tenant(caller, name);
         var workspaces = stores.workspaces().list(tenant.id()).stream().map(w -> w.name()).toList();
         return new TenantDetail(tenant, stores.tenants().counts(tenant.id()), workspaces);
+    }
+
+    /**
+     * Pauses or resumes a whole tenant (admin only: a pause is the operator's, or its circuit
+     * breaker's). Resuming starts the tenant's and its domains' breaker windows afresh and releases
+     * the mail held while it was paused.
+     */
+    public Tenant setStatus(Caller caller, String name, dev.herald.storage.model.Status status) {
+        caller.requireAdmin((status == dev.herald.storage.model.Status.PAUSED ? "pausing" : "resuming") + " a tenant");
+        var tenant = lookups.tenant(caller, name);
+        stores.tenants().setStatus(tenant.id(), status);
+        if (status == dev.herald.storage.model.Status.ACTIVE) {
+            breakers.resumedTenant(tenant.id());
+        }
+        return stores.tenants().byId(tenant.id()).orElseThrow();
     }
 
     /** Deletes a tenant; one that still owns domains or mailboxes only with {@code force}. */

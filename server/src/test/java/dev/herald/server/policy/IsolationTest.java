@@ -101,6 +101,15 @@ class IsolationTest {
                 var tenantKey = new TestApi(h.url(), admin.createKey(Map.of("scope", "tenant", "tenant", "tenant-a")));
                 assertThat(expect(403, tenantKey.post("/v1/mailboxes/outreach@a.example/resume", Map.of())).toString())
                         .contains("paused by its circuit breaker");
+                expect(403, tenantKey.post("/v1/tenants/tenant-a/resume", Map.of()));
+
+                // The admin resumes the tenant and the mailbox: the held mail goes out, to recipients not suppressed.
+                var heldCount = held.size();
+                assertThat(expect(200, admin.post("/v1/tenants/tenant-a/resume", Map.of())).get("status").asText()).isEqualTo("active");
+                expect(200, admin.post("/v1/mailboxes/outreach@a.example/resume", Map.of()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> mx.acceptedFrom.stream().filter(m -> m.contains("outreach ")).count()
+                        >= sentOutreach + heldCount - 2);
+                assertThat(expect(200, admin.get("/v1/queue?tenant=tenant-a&state=held")).get("entries")).isEmpty();
             }
         }
     }

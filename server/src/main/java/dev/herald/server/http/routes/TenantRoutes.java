@@ -20,6 +20,10 @@ public final class TenantRoutes {
         router.add("GET", "/v1/tenants", req -> ApiResponse.ok(Map.of("tenants",
                 tenants.list(req.caller()).stream().map(Views::tenant).toList())));
         router.add("GET", "/v1/tenants/{tenant}", req -> ApiResponse.ok(Views.tenant(tenants.show(req.caller(), req.param("tenant")))));
+        router.add("POST", "/v1/tenants/{tenant}/pause", req -> ApiResponse.ok(Views.tenant(
+                tenants.setStatus(req.caller(), req.param("tenant"), dev.herald.storage.model.Status.PAUSED))));
+        router.add("POST", "/v1/tenants/{tenant}/resume", req -> ApiResponse.ok(Views.tenant(
+                tenants.setStatus(req.caller(), req.param("tenant"), dev.herald.storage.model.Status.ACTIVE))));
         router.add("DELETE", "/v1/tenants/{tenant}", req -> {
             tenants.delete(req.caller(), req.param("tenant"), req.flag("force"));
             return ApiResponse.noContent();
