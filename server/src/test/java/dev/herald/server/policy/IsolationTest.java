@@ -55,9 +55,11 @@ class IsolationTest {
                                 .startsWith("250");
                     }
                 }
-                expect(200, admin.patch("/v1/policy?mailbox=outreach@a.example", Map.of("hold.for_approval", "false")));
+                // Queueing runs after the 250: wait until all 60 are held before lifting the hold, or the last
+                // ones would be queued (and sent) unheld.
                 await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/queue?tenant=tenant-a&state=held"))
                         .get("entries").size() == 60);
+                expect(200, admin.patch("/v1/policy?mailbox=outreach@a.example", Map.of("hold.for_approval", "false")));
                 assertThat(expect(200, admin.post("/v1/queue/approve?tenant=tenant-a", Map.of())).get("approved").asInt()).isEqualTo(60);
 
                 await().atMost(Duration.ofSeconds(30)).until(() -> "paused".equals(
