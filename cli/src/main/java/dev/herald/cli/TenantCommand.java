@@ -75,37 +75,39 @@ final class TenantCommand {
         }
     }
 
-    @Command(name = "pause", description = "Pause a whole tenant: its agents cannot send, its queued mail is held (admin).",
-            mixinStandardHelpOptions = true)
-    static final class Pause extends ClientCommand {
+    /** pause and resume: the same call, one verb apart. */
+    abstract static class StatusChange extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract String verb();
+
         @Override
         void run(ApiClient api, Output out) {
-            var t = api.post("/v1/tenants/" + seg(name) + "/pause", java.util.Map.of());
+            var t = api.post("/v1/tenants/" + seg(name) + "/" + verb(), java.util.Map.of());
             if (out.json()) {
                 out.json(t);
             } else {
-                out.line("paused tenant " + t.get("name").asText());
+                out.line(verb() + "d tenant " + t.get("name").asText());
             }
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a whole tenant: its agents cannot send, its queued mail is held (admin).",
+            mixinStandardHelpOptions = true)
+    static final class Pause extends StatusChange {
+        @Override
+        String verb() {
+            return "pause";
         }
     }
 
     @Command(name = "resume", description = "Resume a paused tenant (also one its circuit breaker paused): its held mail goes out (admin).",
             mixinStandardHelpOptions = true)
-    static final class Resume extends ClientCommand {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Resume extends StatusChange {
         @Override
-        void run(ApiClient api, Output out) {
-            var t = api.post("/v1/tenants/" + seg(name) + "/resume", java.util.Map.of());
-            if (out.json()) {
-                out.json(t);
-            } else {
-                out.line("resumed tenant " + t.get("name").asText());
-            }
+        String verb() {
+            return "resume";
         }
     }
 }

@@ -64,6 +64,7 @@ public final class RcptHandler {
                 if (refusal.isPresent()) {
                     return reject(s, refusal.get());
                 }
+                s.remoteRecipients++;
                 return accept(s, address, notify, c.params());
             }
             return reject(s, Replies.RELAY_DENIED);
@@ -109,9 +110,7 @@ public final class RcptHandler {
         if (sender.isEmpty()) {
             return java.util.Optional.empty(); // MAIL already refused a mailbox that is gone
         }
-        int pending = (int) s.recipients.stream().filter(r -> ctx.stores().domains()
-                .byName(r.address().substring(r.address().lastIndexOf('@') + 1)).isEmpty()).count();
-        var d = ctx.sendPolicy().atSubmission(sender.get(), address, java.util.Optional.empty(), "transactional", pending);
+        var d = ctx.sendPolicy().atSubmission(sender.get(), address, java.util.Optional.empty(), "transactional", s.remoteRecipients);
         return PolicyReplies.reply(d.verdict());
     }
 

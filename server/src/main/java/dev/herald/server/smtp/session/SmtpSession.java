@@ -25,6 +25,8 @@ public final class SmtpSession {
     public Map<String, String> mailParams = Map.of();
     public final List<SpoolRecipient> recipients = new ArrayList<>();
     public int rejectedRecipients;
+    /** Remote recipients accepted in this transaction: the budgets count them before the message is. */
+    public int remoteRecipients;
     public ByteArrayOutputStream bdat;
     public boolean bdatFailed;
     /** The BDAT command whose chunk is being read: {size, last?1:0}, or null. */
@@ -46,6 +48,7 @@ public final class SmtpSession {
         mailParams = Map.of();
         recipients.clear();
         rejectedRecipients = 0;
+        remoteRecipients = 0;
         bdat = null;
         bdatFailed = false;
     }
