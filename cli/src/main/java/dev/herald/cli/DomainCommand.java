@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "domain", description = "Host domains and subdomains, each with its own DKIM keys.", mixinStandardHelpOptions = true,
         subcommands = {DomainCommand.Add.class, DomainCommand.ListDomains.class, DomainCommand.Show.class, DomainCommand.Dns.class,
-                DomainCommand.Verify.class, DomainCommand.RotateDkim.class, DomainCommand.Delete.class})
+                DomainCommand.Verify.class, DomainCommand.RotateDkim.class, DomainCommand.Delete.class,
+                DomainCommand.Pause.class, DomainCommand.Resume.class})
 final class DomainCommand {
     abstract static class OneDomain extends ClientCommand {
         @Parameters(paramLabel = "DOMAIN")
@@ -133,6 +134,39 @@ final class DomainCommand {
                     out.line(d.get("zone").asText().stripTrailing());
                 }
             }
+        }
+    }
+
+    /** pause and resume: the same call, one verb apart. */
+    abstract static class StatusChange extends OneDomain {
+        abstract String verb();
+
+        @Override
+        void run(ApiClient api, Output out) {
+            var d = api.post(path() + "/" + verb(), Map.of());
+            if (out.json()) {
+                out.json(d);
+            } else {
+                out.line(verb() + "d domain " + d.get("name").asText() + " (status " + d.get("status").asText() + ")");
+            }
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a sending domain: its mailboxes cannot send, its queued mail is held.",
+            mixinStandardHelpOptions = true)
+    static final class Pause extends StatusChange {
+        @Override
+        String verb() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused domain (one its circuit breaker paused: admin only); its held mail goes out.",
+            mixinStandardHelpOptions = true)
+    static final class Resume extends StatusChange {
+        @Override
+        String verb() {
+            return "resume";
         }
     }
 

@@ -230,8 +230,31 @@ class CliTest {
     }
 
     @Test
+    void domainPauseResumeAndStats() throws Exception {
+        cli("tenant", "create", "st");
+        cli("domain", "add", "st.example", "--tenant", "st");
+        cli("mailbox", "create", "agent@st.example");
+        assertThat(cli("domain", "pause", "st.example").out()).isEqualTo("paused domain st.example (status paused)\n");
+        assertThat(cli("domain", "resume", "st.example").out()).isEqualTo("resumed domain st.example (status active)\n");
+
+        var table = cli("stats", "--tenant", "st", "--window", "1h");
+        assertThat(table.exit()).as(table.err()).isZero();
+        var lines = table.out().split("\n");
+        assertThat(lines[0]).startsWith("window 1h: ");
+        assertThat(lines[1]).startsWith("SCOPE").contains("BREAKER").contains("BOUNCE RATE").contains("WARMUP");
+        assertThat(lines[2]).startsWith("tenant").contains(" st ").contains("active").contains("healthy");
+        assertThat(lines[3]).startsWith("domain").contains("st.example").contains("day 1, 0/50 today");
+        var json = JSON.readTree(cli("stats", "--domain", "st.example", "--json").out());
+        assertThat(json.get("tenants").get(0).get("domains").get(0).get("warmup").get("cap").asInt()).isEqualTo(50);
+        var bad = cli("stats", "--window", "soon");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("herald: window: ");
+    }
+
+    @Test
     void helpIsEverywhere() {
-        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "suppression", "bench"}) {
+        for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "suppression",
+                "stats", "bench"}) {
             var help = CliRun.raw(noun, "--help");
             assertThat(help.exit()).as(noun).isZero();
             assertThat(help.out()).as(noun).contains("Usage: herald " + noun);

@@ -38,7 +38,14 @@ public final class PolicyCatalog {
                 "messages per minute from one sending domain to one recipient domain; excess is queued and trickled out");
         add("warmup.enabled", BOOLEAN, "true", SERVER_AND_TENANT, "new sending domains follow the warm-up curve");
         add("warmup.full_daily", COUNT, "10000", SERVER_AND_TENANT,
-                "the daily allocation a domain reaches at the end of warm-up (day 45)");
+                "the daily allocation a domain reaches at the end of warm-up ('full' in warmup.curve)");
+        add("warmup.curve", ValueKind.CURVE, dev.herald.policy.pipeline.WarmupCurve.DEFAULT, SERVER_AND_TENANT,
+                "daily caps by warm-up day, day:cap points joined by straight lines; after the last day the sender is warm. "
+                        + "A day counts only when the domain sent and its bounce and complaint rates stayed under warmup.max_bounce_rate "
+                        + "and warmup.max_complaint_rate");
+        add("warmup.max_bounce_rate", PERCENT, "2%", SERVER_AND_TENANT, "a warm-up day with this bounce rate or more does not advance the curve");
+        add("warmup.max_complaint_rate", PERCENT, "0.1%", SERVER_AND_TENANT,
+                "a warm-up day with this complaint rate or more does not advance the curve");
         add("breaker.min_volume", COUNT, "100", SERVER_AND_TENANT, "sends in the window before bounce and complaint rates count");
         add("breaker.bounce_review", PERCENT, "2%", SERVER_AND_TENANT, "bounce rate that puts a sender under review");
         add("breaker.bounce_pause", PERCENT, "5%", SERVER_AND_TENANT, "bounce rate that pauses a sender until an admin resumes it");

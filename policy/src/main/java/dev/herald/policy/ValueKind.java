@@ -71,6 +71,13 @@ public enum ValueKind {
             return v;
         }
     },
+    /** A warm-up curve: {@code day:cap} points such as {@code 1:50,7:100,21:500,45:full}. */
+    CURVE {
+        @Override
+        String normalize(String raw, List<String> choices) {
+            return dev.herald.policy.pipeline.WarmupCurve.parse(raw).text();
+        }
+    },
     /** Comma-separated exact addresses ({@code a@b.com}) and domains ({@code b.com}); empty for none. */
     ADDRESS_LIST {
         @Override

@@ -63,11 +63,13 @@ public final class Herald implements AutoCloseable {
     private final dev.herald.server.imap.ImapServer imap;
     private final java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound;
     private final ExecutorService blocking;
+    private final dev.herald.server.events.EventLog eventLog;
 
     private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
                    ScheduledExecutorService background, Spool spool, DeliveryProcessor delivery, SmtpServer smtp,
                    dev.herald.server.imap.ImapServer imap, java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound,
-                   ExecutorService blocking) {
+                   ExecutorService blocking, dev.herald.server.events.EventLog eventLog) {
+        this.eventLog = eventLog;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
@@ -95,12 +97,14 @@ public final class Herald implements AutoCloseable {
 
             var lookups = new Lookups(stores, clock);
             var keys = new ApiKeyService(stores, lookups, clock);
-            var breakers = new dev.herald.server.policy.Breakers(stores, clock);
+            var eventLog = new dev.herald.server.events.EventLog(stores.events(), stores.mailboxes(), clock, config.eventsRetention());
+            var breakers = new dev.herald.server.policy.Breakers(stores, clock, eventLog);
             var tenants = new TenantService(stores, lookups, breakers);
             var workspaces = new WorkspaceService(stores, lookups);
             var policies = new PolicyService(stores, lookups);
             var dnsRecords = new DomainDnsRecords(config.hostname(), config.dnsSpf(), config.dnsDmarc(), config.dnsRecordTtl());
-            var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()));
+            var domains = new DomainService(stores, lookups, dnsRecords, new DnsVerifier(config.dnsResolver(), config.dnsTimeout()),
+                    breakers);
             var mailboxes = new MailboxService(stores, lookups, clock, config.mailboxMaxTtl(), breakers);
 
             // Mail: the spool first (it recovers what was committed before a crash), then delivery
@@ -108,10 +112,11 @@ public final class Herald implements AutoCloseable {
             var spool = Spool.open(dataDir.root().resolve("spool"), config.spoolSegmentSize(), (int) stores.mail().spoolProgress()[0]);
             var events = new dev.herald.server.delivery.MailboxEvents();
             var verp = new dev.herald.server.outbound.VerpToken(verpKey(dataDir));
-            var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions()), breakers, clock);
+            var sendPolicy = new dev.herald.server.policy.SendPolicy(stores, new dev.herald.server.policy.SuppressionIndex(stores.suppressions(), eventLog), breakers,
+                    clock, eventLog);
             var unsubscribes = new dev.herald.server.policy.Unsubscribes(new dev.herald.server.outbound.VerpToken(verpKey(dataDir),
                     dev.herald.server.outbound.VerpToken.UNSUBSCRIBE_PREFIX), stores, sendPolicy.suppressions(),
-                    config.httpPublicUrl().isEmpty() ? "http://" + config.hostname() + ":" + config.httpPort() : config.httpPublicUrl());
+                    config.httpPublicUrl().isEmpty() ? "http://" + config.hostname() + ":" + config.httpPort() : config.httpPublicUrl(), eventLog);
             var delivery = new DeliveryProcessor(stores, spool, new ThreadIndexer(stores.mail(), config.threadSubjectWindow()), events, clock,
                     sendPolicy, verp, unsubscribes, config.feedbackAddress());
             delivery.recover(spool.recovered());
@@ -151,11 +156,14 @@ public final class Herald implements AutoCloseable {
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
             dev.herald.server.http.routes.BreakerRoutes.register(router, breakers, lookups);
+            dev.herald.server.http.routes.StatsRoutes.register(router, new dev.herald.server.events.Stats(stores, eventLog, lookups, sendPolicy, clock));
             dev.herald.server.http.routes.UnsubscribeRoutes.register(router, unsubscribes);
             router.add("GET", "/v1/feedback", req -> {
                 req.caller().requireAdmin("reading feedback counters");
                 return dev.herald.server.http.ApiResponse.ok(java.util.Map.of("feedback_address", config.feedbackAddress(),
-                        "unattributed_complaints", delivery.unattributedComplaints(), "unparsed_bounces", delivery.unparsedBounces()));
+                        "unattributed_complaints", countEvents(eventLog, stores, dev.herald.storage.model.EventType.COMPLAINED,
+                                DeliveryProcessor.UNATTRIBUTED), "unparsed_bounces", countEvents(eventLog, stores,
+                                dev.herald.storage.model.EventType.BOUNCED, DeliveryProcessor.UNPARSED_REPORT)));
             });
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
@@ -175,7 +183,7 @@ public final class Herald implements AutoCloseable {
             log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
                     config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
             log.info("IMAP on {} (STARTTLS) and {} (TLS)", imap.port(), imap.tlsPort());
-            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, outbound, blocking);
+            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, outbound, blocking, eventLog);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -212,6 +220,13 @@ public final class Herald implements AutoCloseable {
                 "bootstrap admin key", Scope.ADMIN, Optional.empty(), Optional.empty()));
         dataDir.writeSecret(dataDir.adminKeyFile(), secret + "\n");
         log.info("created the admin API key in {}", dataDir.adminKeyFile());
+    }
+
+    /** Feedback counters come from the event stream: they survive a restart, within events.retention. */
+    private static long countEvents(dev.herald.server.events.EventLog events, dev.herald.storage.Stores stores,
+                                    dev.herald.storage.model.EventType type, String detailPrefix) {
+        events.flush();
+        return stores.events().count(type, detailPrefix);
     }
 
     private static void reap(MailboxService mailboxes) {
@@ -261,6 +276,7 @@ public final class Herald implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        eventLog.close();   // stores the history of all of the above
         database.close();
         log.info("Herald stopped");
     }

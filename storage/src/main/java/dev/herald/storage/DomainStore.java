@@ -32,6 +32,9 @@ public interface DomainStore {
     /** Replaces the key pair of a selector that is not active (after a rotation, to retire the old key). */
     boolean replaceKey(long domainId, String selector, byte[] privateKey, byte[] publicKey);
 
+    /** Pauses or resumes the domain as a sender (its circuit breaker, or an admin). */
+    boolean setStatus(long domainId, dev.herald.storage.model.Status status);
+
     long mailboxCount(long domainId);
 
     boolean delete(long domainId);

@@ -74,6 +74,24 @@ public final class BreakerBoard {
         return standing;
     }
 
+    /**
+     * The sender's figures now, without judging (no state change): {@code state} is what it was
+     * last judged, a pause whatever it was.
+     */
+    public Standing peek(Object key, State state, Instant now) {
+        var s = senders.get(key);
+        if (s == null) {
+            return new Standing(state, 0, 0, 0);
+        }
+        long bounces = s.bounces.count(now);
+        return new Standing(s.paused ? State.PAUSED : state, Math.max(s.sends.count(now), bounces), bounces, s.complaints.count(now));
+    }
+
+    /** The sender was paused before a restart (its windows refilled from history): it stays paused. */
+    public void markPaused(Object key) {
+        sender(key).paused = true;
+    }
+
     public boolean paused(Object key) {
         var s = senders.get(key);
         return s != null && s.paused;

@@ -41,6 +41,12 @@ public final class SendLedger {
 
     /** A message leaving now (admitted by the scheduler): counts for warm-up and recipient-domain pacing. */
     public void recordLeaving(long tenantId, String sendingDomain, String recipientDomain, Instant at) {
+        recordLeaving(tenantId, sendingDomain, Optional.empty(), recipientDomain, at);
+    }
+
+    /** The same, from a dedicated source address that is warming up too. */
+    public void recordLeaving(long tenantId, String sendingDomain, Optional<String> sourceAddress, String recipientDomain, Instant at) {
+        sourceAddress.ifPresent(a -> sourceToday(a).add(at, 1));
         domainToday(sendingDomain).add(at, 1);
         paceFromDomain(sendingDomain, recipientDomain).add(at, 1);
         paceFromTenant(tenantId, recipientDomain).add(at, 1);
@@ -49,6 +55,11 @@ public final class SendLedger {
     /** Messages that left the sending domain this UTC day (one bucket of a day: it empties at midnight). */
     public SlidingCounter domainToday(String sendingDomain) {
         return domainDays.computeIfAbsent(sendingDomain, k -> new SlidingCounter(java.time.Duration.ofDays(1), 1));
+    }
+
+    /** Messages that left from a dedicated source address this UTC day. */
+    public SlidingCounter sourceToday(String address) {
+        return domainDays.computeIfAbsent("[" + address + "]", k -> new SlidingCounter(java.time.Duration.ofDays(1), 1));
     }
 
     /** The last minute, in 10-second buckets, from a sending domain to a recipient domain. */

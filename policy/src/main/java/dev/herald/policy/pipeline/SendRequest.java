@@ -9,10 +9,10 @@ import java.util.Optional;
  * policy values of the sending mailbox (already resolved mailbox → workspace → tenant → server).
  * {@code pending}: recipients of the same message already accepted and not yet counted, so a
  * message with many recipients cannot slip past a budget that none of them alone exceeds.
- * {@code domainSince}: when the sending domain was added (its warm-up age counts from there).
+ * {@code warmup}: how far along their warm-up the sending domain (and a dedicated source address) are.
  */
 public record SendRequest(long tenantId, long workspaceId, long mailboxId, String sendingDomain, String recipient,
-                          Optional<String> run, String stream, Map<String, String> policy, int pending, java.time.Instant domainSince) {
+                          Optional<String> run, String stream, Map<String, String> policy, int pending, WarmupAge warmup) {
     public String recipientDomain() {
         return recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
     }

@@ -1,15 +1,19 @@
 package dev.herald.policy.pipeline;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Warm-up of a new sending domain: on day N since it was added, at most {@link WarmupCurve#cap}
- * messages leave per UTC day; the rest waits in the queue for the following days (Defer to the next
- * midnight), never refused. Only before sending: submission is not slowed by it.
+ * Warm-up: on day N of its warm-up a sending domain sends at most the curve's cap
+ * ({@code warmup.curve}) per UTC day, and so does a dedicated source address on its own day N;
+ * the rest waits in the queue for the following days (Defer to the next midnight), never refused.
+ * Only before sending: submission is not slowed by it.
  */
 public final class WarmupStep implements PolicyStep {
     private final SendLedger ledger;
+    private record Parsed(String text, WarmupCurve curve) {
+    }
+
+    private volatile Parsed last = new Parsed(WarmupCurve.DEFAULT, WarmupCurve.parse(WarmupCurve.DEFAULT));
 
     public WarmupStep(SendLedger ledger) {
         this.ledger = ledger;
@@ -25,17 +29,40 @@ public final class WarmupStep implements PolicyStep {
         if (!r.flag("warmup.enabled")) {
             return Verdict.ACCEPT;
         }
-        long day = Duration.between(r.domainSince(), now).toDays() + 1;
-        long cap = WarmupCurve.cap(day, r.limit("warmup.full_daily"));
-        if (cap == Long.MAX_VALUE) {
-            return Verdict.ACCEPT;
-        }
-        var today = ledger.domainToday(r.sendingDomain());
-        if (today.count(now) >= cap) {
-            var midnight = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), 86_400L) * 86_400L + 86_400L);
+        var c = curve(r.policy().getOrDefault("warmup.curve", WarmupCurve.DEFAULT));
+        long full = r.limit("warmup.full_daily");
+        var midnight = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), 86_400L) * 86_400L + 86_400L);
+        long day = r.warmup().domainDay();
+        long cap = c.capOn(day, full);
+        if (cap != Long.MAX_VALUE && ledger.domainToday(r.sendingDomain()).count(now) >= cap) {
             return new Verdict.Defer(midnight, "warm-up day " + day + " of " + r.sendingDomain() + ": today's cap of " + cap
                     + " messages reached; the rest leaves from " + midnight);
         }
+        if (r.warmup().sourceAddress().isPresent()) {
+            var address = r.warmup().sourceAddress().get();
+            long sourceDay = r.warmup().sourceDay();
+            long sourceCap = c.capOn(sourceDay, full);
+            if (sourceCap != Long.MAX_VALUE && ledger.sourceToday(address).count(now) >= sourceCap) {
+                return new Verdict.Defer(midnight, "warm-up day " + sourceDay + " of source address " + address + ": today's cap of "
+                        + sourceCap + " messages reached; the rest leaves from " + midnight);
+            }
+        }
         return Verdict.ACCEPT;
+    }
+
+    /** The curve is parsed once per distinct text, not per decision. */
+    private WarmupCurve curve(String text) {
+        var p = last;
+        if (!p.text().equals(text)) {
+            WarmupCurve c;
+            try {
+                c = WarmupCurve.parse(text);
+            } catch (RuntimeException e) {
+                c = WarmupCurve.parse(WarmupCurve.DEFAULT); // validated when set; a bad stored value falls back
+            }
+            p = new Parsed(text, c);
+            last = p;
+        }
+        return p.curve();
     }
 }

@@ -61,7 +61,7 @@ public class PolicyDecisionBenchmark {
                 suppressed.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put("gone" + m + "-" + k + "@gmail.com", "hard bounce");
             }
             requests[m] = new SendRequest(tenant, tenant * 10, m, domain, "someone" + m + "@gmail.com", Optional.of("run-" + (m % 7)),
-                    "transactional", policy, 0, now.minus(Duration.ofDays(m % 60)));
+                    "transactional", policy, 0, dev.herald.policy.pipeline.WarmupAge.ofDomain(1 + m % 60));
         }
         var list = (SuppressionStep.SuppressionList) (tenant, address) -> {
             var l = suppressed.get(tenant);

@@ -53,7 +53,7 @@ class BudgetStepTest {
         var hold = step.decide(request("a@x.example", Optional.of("run-7"), Map.of("run.limit", "2", "run.over_budget", "hold")), T0);
         assertThat(hold).isEqualTo(new Verdict.Hold("run run-7 has used its budget of 2 messages; held for approval"));
         assertThat(step.decide(request("a@x.example", Optional.of("run-8"), Map.of("run.limit", "2")), T0)).isEqualTo(Verdict.ACCEPT);
-        var otherTenant = new SendRequest(2, 20, 300, "b.com", "a@x.example", Optional.of("run-7"), "transactional", Map.of("run.limit", "2"), 0, java.time.Instant.EPOCH);
+        var otherTenant = new SendRequest(2, 20, 300, "b.com", "a@x.example", Optional.of("run-7"), "transactional", Map.of("run.limit", "2"), 0, WarmupAge.ofDomain(1));
         assertThat(step.decide(otherTenant, T0)).as("another tenant's run-7").isEqualTo(Verdict.ACCEPT);
         assertThat(step.decide(request("a@x.example", Optional.of("run-7"), Map.of("run.limit", "unlimited")), T0)).isEqualTo(Verdict.ACCEPT);
     }

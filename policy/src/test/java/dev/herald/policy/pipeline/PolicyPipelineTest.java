@@ -18,7 +18,7 @@ class PolicyPipelineTest {
         var all = new HashMap<String, String>();
         dev.herald.policy.PolicyCatalog.all().forEach(s -> all.put(s.name(), s.defaultValue()));
         all.putAll(policy);
-        return new SendRequest(1, 10, 100, "acme.com", rcpt, run, "transactional", all, 0, java.time.Instant.EPOCH);
+        return new SendRequest(1, 10, 100, "acme.com", rcpt, run, "transactional", all, 0, WarmupAge.ofDomain(1));
     }
 
     @Test

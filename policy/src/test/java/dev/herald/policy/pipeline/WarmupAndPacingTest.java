@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 class WarmupAndPacingTest {
     private static final Instant ADDED = Instant.parse("2026-11-21T09:30:00Z");
 
-    private static SendRequest request(String rcpt, Instant domainSince, Map<String, String> policy) {
+    private static SendRequest request(String rcpt, long day, Map<String, String> policy) {
+        return request(rcpt, WarmupAge.ofDomain(day), policy);
+    }
+
+    private static SendRequest request(String rcpt, WarmupAge age, Map<String, String> policy) {
         var all = new HashMap<String, String>();
         dev.herald.policy.PolicyCatalog.all().forEach(s -> all.put(s.name(), s.defaultValue()));
         all.putAll(policy);
-        return new SendRequest(1, 10, 100, "news.acme.com", rcpt, Optional.empty(), "bulk", all, 0, domainSince);
+        return new SendRequest(1, 10, 100, "news.acme.com", rcpt, Optional.empty(), "bulk", all, 0,
+                age);
     }
 
     @Test
@@ -41,17 +46,59 @@ class WarmupAndPacingTest {
         var step = new WarmupStep(ledger);
         var now = ADDED.plus(Duration.ofHours(2));
         for (int i = 0; i < 50; i++) {
-            assertThat(step.decide(request("r@gmail.com", ADDED, Map.of()), now)).isEqualTo(Verdict.ACCEPT);
+            assertThat(step.decide(request("r@gmail.com", 1, Map.of()), now)).isEqualTo(Verdict.ACCEPT);
             ledger.recordLeaving(1, "news.acme.com", "gmail.com", now);
         }
-        var v = (Verdict.Defer) step.decide(request("r@gmail.com", ADDED, Map.of()), now);
+        var v = (Verdict.Defer) step.decide(request("r@gmail.com", 1, Map.of()), now);
         assertThat(v.until()).isEqualTo(Instant.parse("2026-11-22T00:00:00Z"));
         assertThat(v.reason()).startsWith("warm-up day 1 of news.acme.com: today's cap of 50 messages reached");
-        // Day 2 starts 24 h after the domain was added; the UTC day's count starts at midnight.
-        var dayTwo = Instant.parse("2026-11-22T10:00:00Z");
-        assertThat(step.decide(request("r@gmail.com", ADDED, Map.of()), dayTwo)).isEqualTo(Verdict.ACCEPT);
-        assertThat(step.decide(request("r@gmail.com", ADDED, Map.of("warmup.enabled", "false")), now)).isEqualTo(Verdict.ACCEPT);
-        assertThat(step.decide(request("r@gmail.com", ADDED.minus(Duration.ofDays(60)), Map.of()), now)).as("a warm domain")
+        assertThat(step.decide(request("r@gmail.com", 2, Map.of()), now)).as("day 2's cap is 58").isEqualTo(Verdict.ACCEPT);
+        // The UTC day's count starts afresh at midnight.
+        var nextDay = Instant.parse("2026-11-22T00:00:01Z");
+        assertThat(step.decide(request("r@gmail.com", 1, Map.of()), nextDay)).isEqualTo(Verdict.ACCEPT);
+        assertThat(step.decide(request("r@gmail.com", 1, Map.of("warmup.enabled", "false")), now)).isEqualTo(Verdict.ACCEPT);
+        assertThat(step.decide(request("r@gmail.com", 46, Map.of()), now)).as("a warm domain").isEqualTo(Verdict.ACCEPT);
+    }
+
+    @Test
+    void aConfiguredCurveAndItsValidation() {
+        var curve = WarmupCurve.parse(" 1:10, 3:30 ,5:full");
+        assertThat(curve.text()).isEqualTo("1:10,3:30,5:full");
+        assertThat(curve.capOn(1, 100)).isEqualTo(10);
+        assertThat(curve.capOn(2, 100)).isEqualTo(20);
+        assertThat(curve.capOn(4, 100)).isEqualTo(65);
+        assertThat(curve.capOn(5, 100)).isEqualTo(100);
+        assertThat(curve.capOn(6, 100)).isEqualTo(Long.MAX_VALUE);
+        assertThat(WarmupCurve.parse(WarmupCurve.DEFAULT).capOn(22, 10_000)).isEqualTo(WarmupCurve.cap(22, 10_000));
+        for (var bad : new String[] {"2:50", "1:50,1:60", "1:x", "1:-5", "", "1-50"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarmupCurve.parse(bad)).as(bad)
+                    .isInstanceOf(dev.herald.policy.PolicyValueException.class);
+        }
+        var ledger = new SendLedger();
+        var step = new WarmupStep(ledger);
+        var now = ADDED.plus(Duration.ofHours(1));
+        var policy = Map.of("warmup.curve", "1:2,10:full");
+        for (int i = 0; i < 2; i++) {
+            assertThat(step.decide(request("r@gmail.com", 1, policy), now)).isEqualTo(Verdict.ACCEPT);
+            ledger.recordLeaving(1, "news.acme.com", "gmail.com", now);
+        }
+        assertThat(step.decide(request("r@gmail.com", 1, policy), now)).isInstanceOf(Verdict.Defer.class);
+    }
+
+    @Test
+    void aDedicatedSourceAddressWarmsUpOnItsOwn() {
+        var ledger = new SendLedger();
+        var step = new WarmupStep(ledger);
+        var now = ADDED.plus(Duration.ofHours(1));
+        // A warm domain (day 60) moved onto a fresh address (day 1): the address's cap of 50 applies.
+        var age = new WarmupAge(60, Optional.of("192.0.2.7"), 1);
+        for (int i = 0; i < 50; i++) {
+            assertThat(step.decide(request("r@gmail.com", age, Map.of()), now)).isEqualTo(Verdict.ACCEPT);
+            ledger.recordLeaving(1, "news.acme.com", Optional.of("192.0.2.7"), "gmail.com", now);
+        }
+        var v = (Verdict.Defer) step.decide(request("r@gmail.com", age, Map.of()), now);
+        assertThat(v.reason()).startsWith("warm-up day 1 of source address 192.0.2.7: today's cap of 50 messages reached");
+        assertThat(step.decide(request("r@gmail.com", WarmupAge.ofDomain(60), Map.of()), now)).as("the same domain from another address")
                 .isEqualTo(Verdict.ACCEPT);
     }
 
@@ -62,16 +109,16 @@ class WarmupAndPacingTest {
         var now = Instant.parse("2026-11-21T10:00:05Z");
         var policy = Map.of("recipient_domain.per_minute", "3");
         for (int i = 0; i < 3; i++) {
-            assertThat(step.decide(request("a@gmail.com", ADDED, policy), now)).isEqualTo(Verdict.ACCEPT);
+            assertThat(step.decide(request("a@gmail.com", 1, policy), now)).isEqualTo(Verdict.ACCEPT);
             ledger.recordLeaving(1, "news.acme.com", "gmail.com", now);
         }
-        var v = (Verdict.Defer) step.decide(request("b@gmail.com", ADDED, policy), now);
+        var v = (Verdict.Defer) step.decide(request("b@gmail.com", 1, policy), now);
         assertThat(v.until()).isEqualTo(Instant.parse("2026-11-21T10:01:00Z"));
         assertThat(v.reason()).isEqualTo("pacing: 3 messages a minute to gmail.com; next slot at 2026-11-21T10:01:00Z");
-        assertThat(step.decide(request("b@yahoo.com", ADDED, policy), now)).as("another recipient domain").isEqualTo(Verdict.ACCEPT);
+        assertThat(step.decide(request("b@yahoo.com", 1, policy), now)).as("another recipient domain").isEqualTo(Verdict.ACCEPT);
         // Another domain of the same tenant shares the tenant's pace to gmail.com.
-        var sibling = new SendRequest(1, 10, 101, "acme.com", "c@gmail.com", Optional.empty(), "bulk", policy, 0, ADDED);
+        var sibling = new SendRequest(1, 10, 101, "acme.com", "c@gmail.com", Optional.empty(), "bulk", policy, 0, WarmupAge.ofDomain(1));
         assertThat(step.decide(sibling, now)).isInstanceOf(Verdict.Defer.class);
-        assertThat(step.decide(request("b@gmail.com", ADDED, policy), Instant.parse("2026-11-21T10:01:00Z"))).isEqualTo(Verdict.ACCEPT);
+        assertThat(step.decide(request("b@gmail.com", 1, policy), Instant.parse("2026-11-21T10:01:00Z"))).isEqualTo(Verdict.ACCEPT);
     }
 }

@@ -139,7 +139,8 @@ public final class ConfigLoader {
                 (int) typed(v, "outbound.max_per_destination", Long::parseLong, 1, 10_000),
                 addresses(v, "outbound.source_addresses"),
                 v.get("http.public_url").trim().replaceAll("/+$", ""),
-                v.get("feedback.address").trim().toLowerCase(java.util.Locale.ROOT));
+                v.get("feedback.address").trim().toLowerCase(java.util.Locale.ROOT),
+                duration(v, "events.retention"));
     }
 
     private static java.util.List<Duration> durations(Map<String, String> v, String key) {

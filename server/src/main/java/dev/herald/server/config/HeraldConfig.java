@@ -60,7 +60,8 @@ public record HeraldConfig(
         int outboundMaxPerDestination,
         java.util.List<java.net.InetAddress> outboundSourceAddresses,
         String httpPublicUrl,
-        String feedbackAddressSetting) {
+        String feedbackAddressSetting,
+        Duration eventsRetention) {
 
     /** Where ARF complaint reports are sent: the setting, or fbl@ this server's host name. */
     public String feedbackAddress() {

@@ -4,6 +4,7 @@ import dev.herald.storage.Stores;
 import dev.herald.storage.mail.Folder;
 import dev.herald.storage.mail.NewMessage;
 import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.model.EventType;
 import dev.herald.storage.model.Mailbox;
 import dev.herald.storage.spool.Spool;
 import dev.herald.storage.spool.SpoolEntry;
@@ -46,10 +47,6 @@ public final class DeliveryProcessor implements AutoCloseable {
     private final dev.herald.server.outbound.VerpToken verp;
     private final dev.herald.server.policy.Unsubscribes unsubscribes;
     private final String feedbackAddress;
-    /** Complaint reports that named none of our messages: kept in the spool, counted here. */
-    private final java.util.concurrent.atomic.AtomicLong unattributedComplaints = new java.util.concurrent.atomic.AtomicLong();
-    /** Bounces to our VERP addresses whose report had no delivery status: kept for the sender, counted here. */
-    private final java.util.concurrent.atomic.AtomicLong unparsedBounces = new java.util.concurrent.atomic.AtomicLong();
 
     public DeliveryProcessor(Stores stores, Spool spool, ThreadIndexer threads, MailboxEvents events, Clock clock,
                              dev.herald.server.policy.SendPolicy policy, dev.herald.server.outbound.VerpToken verp,
@@ -168,7 +165,11 @@ public final class DeliveryProcessor implements AutoCloseable {
             }
             var local = stores.mailboxes().byAddress(address).filter(m -> !m.expiredAt(clock.instant()));
             if (local.isPresent()) {
-                file(local.get(), Folder.INBOX, entry, headers, Set.of());
+                if (file(local.get(), Folder.INBOX, entry, headers, Set.of())) {
+                    policy.events().mailbox(EventType.RECEIVED, local.get(), Optional.of(env.id()), headers.fields().messageId(),
+                            Optional.of(address), "from <" + env.sender() + "> over " + env.listener() + " from " + env.client()
+                                    + (env.tls().isEmpty() ? "" : " (" + env.tls() + ")"));
+                }
             } else if (sender.isPresent() && !isHostedDomain(address)) {
                 // Held recipients wait for `queue approve`; their state says why in the queue's last reply.
                 var hold = policy.holdAtEnqueue(sender.get(), headers.run());
@@ -177,9 +178,15 @@ public final class DeliveryProcessor implements AutoCloseable {
                         hold.isPresent() ? QueueEntry.HELD : QueueEntry.WAITING, at, 0, at,
                         headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), headers.run(),
                         Optional.empty());
-                if (stores.mail().enqueue(queued) && hold.isPresent()) {
-                    stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
-                            .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
+                if (stores.mail().enqueue(queued)) {
+                    policy.events().mailbox(EventType.QUEUED, sender.get(), Optional.of(env.id()), headers.fields().messageId(),
+                            Optional.of(rcpt.address()), queued.stream() + " stream" + headers.run().map(r -> ", run " + r).orElse(""));
+                    if (hold.isPresent()) {
+                        stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
+                                .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
+                        policy.events().mailbox(EventType.HELD, sender.get(), Optional.of(env.id()), headers.fields().messageId(),
+                                Optional.of(rcpt.address()), hold.get());
+                    }
                 }
             } else {
                 // Accepted at RCPT time, gone since (deleted or expired). The bounce comes with the outbound issue.
@@ -195,21 +202,23 @@ public final class DeliveryProcessor implements AutoCloseable {
      * puts the address on the tenant's suppression list; the report goes to the sender's INBOX.
      */
     private void bounce(QueueEntry about, SpoolEntry entry, ParsedHeaders headers, byte[] body) {
-        var report = dev.herald.server.policy.BounceReport.parse(body);
-        var why = "bounced after delivery: " + report.status().orElse("no status") + report.diagnostic().map(d -> " " + d).orElse("");
+        var report = dev.herald.server.policy.BounceReport.parse(body, about.recipient());
+        var why = dev.herald.server.policy.Breakers.BOUNCED_LATER + report.status().orElse("no status") + report.diagnostic().map(d -> " " + d).orElse("");
         switch (report.kind()) {
             case HARD -> {
                 stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+                policy.events().entry(EventType.BOUNCED, about, why);
                 policy.breakers().bounced(about);
                 policy.suppressions().add(about.tenantId(), about.recipient(), dev.herald.storage.model.Suppression.HARD_BOUNCE,
                         Optional.of(why + " (queue id " + about.source() + ")"));
             }
             case PERMANENT -> {
                 stores.mail().settle(about.id(), QueueEntry.BOUNCED, about.dueAt(), why);
+                policy.events().entry(EventType.BOUNCED, about, why);
                 policy.breakers().bounced(about);
             }
             case UNPARSED -> {
-                unparsedBounces.incrementAndGet();
+                policy.events().entry(EventType.BOUNCED, about, UNPARSED_REPORT + " (spool " + entry.envelope().id() + ")");
                 log.warn("{}: a bounce about {} to {} has no delivery status; kept for the sender, not acted on", entry.envelope().id(),
                         about.source(), about.recipient());
             }
@@ -226,9 +235,11 @@ public final class DeliveryProcessor implements AutoCloseable {
      */
     private void complaint(SpoolEntry entry, byte[] body) {
         var report = dev.herald.server.policy.ComplaintReport.parse(body, verp);
-        var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id));
+        var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id)).or(() -> byMessageId(report));
         if (about.isEmpty()) {
-            unattributedComplaints.incrementAndGet();
+            policy.events().record(new dev.herald.storage.model.Event(0, clock.instant(), EventType.COMPLAINED, Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(entry.envelope().id()), report.originalMessageId(),
+                    report.originalRecipient(), UNATTRIBUTED + " " + report.feedbackType() + " report"));
             log.warn("{}: a feedback report ({}) names none of our messages; kept in the spool, not acted on", entry.envelope().id(),
                     report.feedbackType());
             return;
@@ -237,31 +248,45 @@ public final class DeliveryProcessor implements AutoCloseable {
             return;
         }
         var e = about.get();
+        policy.events().entry(EventType.COMPLAINED, e, report.feedbackType() + " report (spool " + entry.envelope().id() + ")");
         policy.suppressions().add(e.tenantId(), e.recipient(), dev.herald.storage.model.Suppression.COMPLAINT,
                 Optional.of(report.feedbackType() + " report (queue id " + e.source() + ", spool " + entry.envelope().id() + ")"));
         policy.breakers().complained(e);
     }
 
-    /** Complaint reports that named none of our messages, since start. */
-    public long unattributedComplaints() {
-        return unattributedComplaints.get();
-    }
+    /** How the event of a bounce report without a status starts (it is kept, counted, not acted on). */
+    public static final String UNPARSED_REPORT = "unparsed report";
+    /** How the event of a complaint report naming none of our messages starts. */
+    public static final String UNATTRIBUTED = "unattributed";
 
-    /** Bounce reports that could not be read, since start. */
-    public long unparsedBounces() {
-        return unparsedBounces.get();
+    /**
+     * A report whose Return-Path was redacted: the original's Message-ID names the message, the
+     * complaining recipient (or the message having one remote recipient) names the entry.
+     */
+    private Optional<QueueEntry> byMessageId(dev.herald.server.policy.ComplaintReport report) {
+        if (report.originalMessageId().isEmpty()) {
+            return Optional.empty();
+        }
+        policy.events().flush();
+        var entries = stores.events().sourcesOf(report.originalMessageId().get()).stream()
+                .flatMap(source -> stores.mail().queueEntriesOf(source).stream())
+                .filter(e -> report.originalRecipient().map(r -> r.equalsIgnoreCase(e.recipient())).orElse(true))
+                .toList();
+        return entries.size() == 1 ? Optional.of(entries.get(0)) : Optional.empty();
     }
 
     private boolean isHostedDomain(String address) {
         return stores.domains().byName(address.substring(address.lastIndexOf('@') + 1)).isPresent();
     }
 
-    private void file(Mailbox mailbox, String folderName, SpoolEntry entry, ParsedHeaders headers, Set<String> flags) {
+    /** @return false when the folder already held it (a replay after a crash) */
+    private boolean file(Mailbox mailbox, String folderName, SpoolEntry entry, ParsedHeaders headers, Set<String> flags) {
         var folder = stores.mail().folder(mailbox.id(), folderName).orElseThrow();
         var placement = threads.place(mailbox.id(), headers.fields(), entry.envelope().receivedAt());
-        stores.mail().append(folder.id(), new NewMessage(mailbox.id(), entry.envelope().id(), entry.blob(),
+        var stored = stores.mail().append(folder.id(), new NewMessage(mailbox.id(), entry.envelope().id(), entry.blob(),
                 entry.envelope().receivedAt(), flags, headers.fields(), placement.threadId(), placement.parentId()));
         events.changed(mailbox.id());
+        return stored.isPresent();
     }
 
     /** Waits until everything submitted so far is delivered (for a clean stop and for tests). */

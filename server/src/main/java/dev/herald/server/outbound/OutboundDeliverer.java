@@ -3,6 +3,7 @@ package dev.herald.server.outbound;
 import dev.herald.server.dkim.DkimSigning;
 import dev.herald.storage.Stores;
 import dev.herald.storage.mail.QueueEntry;
+import dev.herald.storage.model.EventType;
 import dev.herald.storage.spool.Spool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -133,8 +134,11 @@ public final class OutboundDeliverer implements AutoCloseable {
     private int pollOnce(int capacity) {
         try {
             var due = claimFairly(clock.instant(), capacity);
+            // Admission (policy before sending) runs here, on the one scheduler thread, in claim
+            // order: a daily cap or a pace admits exactly its count, and the earliest entries first.
+            var admitted = admitted(due);
             var groups = new LinkedHashMap<String, List<QueueEntry>>();
-            for (var e : due) {
+            for (var e : admitted) {
                 // One transaction per recipient: each gets its own VERP return path, so an
                 // asynchronous bounce names exactly which recipient of which message failed.
                 groups.computeIfAbsent(String.valueOf(e.id()), k -> new ArrayList<>()).add(e);
@@ -190,9 +194,14 @@ public final class OutboundDeliverer implements AutoCloseable {
         }
     }
 
-    private void deliver(List<QueueEntry> claimed) {
-        var group = admitted(claimed);
-        if (group.isEmpty()) {
+    private void deliver(List<QueueEntry> group) {
+        // A breaker may have paused the sender since this batch was admitted: what has not left yet waits.
+        var paused = policy.breakers().pausedByBreaker(group.get(0));
+        if (paused.isPresent()) {
+            for (var e : group) {
+                stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + paused.get());
+                policy.events().entry(EventType.HELD, e, "breaker: " + paused.get());
+            }
             return;
         }
         var first = group.get(0);
@@ -263,6 +272,7 @@ public final class OutboundDeliverer implements AutoCloseable {
                         stores.mail().recordAttempt(group.get(i).id(), clock.instant(), hostName, QueueEntry.DELIVERED, clock.instant(),
                                 group.get(i).attempts() + 1, reply.toString());
                         policy.breakers().sent(group.get(i));
+                        policy.events().entry(EventType.DELIVERED, group.get(i), hostName + ": " + reply);
                     } else if (reply.permanent()) {
                         fail(group.get(i), hostName, reply.toString());
                     } else {
@@ -299,13 +309,19 @@ public final class OutboundDeliverer implements AutoCloseable {
                 var reply = r.code() + " " + r.enhanced() + " " + r.text();
                 if (d.step().equals("suppression")) {
                     stores.mail().settle(e.id(), QueueEntry.SUPPRESSED, clock.instant(), reply);
+                    policy.events().entry(EventType.SUPPRESSED, e, "not sent: " + reply);
                 } else {
                     fail(e, null, reply);
                 }
             } else if (v instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
                 stores.mail().settle(e.id(), QueueEntry.WAITING, defer.until(), "deferred by policy: " + defer.reason());
+                // A deferral repeats every time the scheduler looks again: recorded once per reason, not once per look.
+                if (!e.lastReply().orElse("").equals("deferred by policy: " + defer.reason())) {
+                    policy.events().entry(EventType.DEFERRED, e, d.step() + ": " + defer.reason());
+                }
             } else if (v instanceof dev.herald.policy.pipeline.Verdict.Hold hold) {
                 stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + hold.reason());
+                policy.events().entry(EventType.HELD, e, d.step() + ": " + hold.reason());
             } else {
                 out.add(e);
             }
@@ -333,10 +349,12 @@ public final class OutboundDeliverer implements AutoCloseable {
             return;
         }
         stores.mail().recordAttempt(e.id(), now, host, QueueEntry.WAITING, due, attempts, reply);
+        policy.events().entry(EventType.DEFERRED, e, (host == null ? "" : host + ": ") + reply + "; attempt " + attempts + ", next at " + due);
     }
 
     private void fail(QueueEntry e, String host, String reply) {
         stores.mail().recordAttempt(e.id(), clock.instant(), host, QueueEntry.FAILED, clock.instant(), e.attempts() + 1, reply);
+        policy.events().entry(EventType.BOUNCED, e, host != null ? dev.herald.server.policy.Breakers.REFUSED + host + ": " + reply : "failed: " + reply);
         if (host != null) { // the remote refused it: a send, and a bounce
             policy.breakers().sent(e);
             policy.breakers().bounced(e);

@@ -31,4 +31,14 @@ public final class EffectivePolicy {
         PolicyResolver.resolve(layers).forEach((name, v) -> out.put(name, v.value()));
         return out;
     }
+
+    /** A tenant's values (tenant → server → default): what its domains and the tenant itself are judged by. */
+    public Map<String, String> ofTenant(long tenantId) {
+        var layers = List.of(
+                new PolicyLayer(PolicyLevel.SERVER, stores.policies().values(PolicyTarget.SERVER)),
+                new PolicyLayer(PolicyLevel.TENANT, stores.policies().values(new PolicyTarget(PolicyLevel.TENANT, tenantId))));
+        var out = new HashMap<String, String>();
+        PolicyResolver.resolve(layers).forEach((name, v) -> out.put(name, v.value()));
+        return out;
+    }
 }

@@ -34,7 +34,12 @@ public final class SendPolicy {
     private final Clock clock;
     private final Breakers breakers;
 
-    public SendPolicy(Stores stores, SuppressionIndex suppressions, Breakers breakers, Clock clock) {
+    private final dev.herald.server.events.EventLog events;
+    private final WarmupDays warmupDays;
+
+    public SendPolicy(Stores stores, SuppressionIndex suppressions, Breakers breakers, Clock clock, dev.herald.server.events.EventLog events) {
+        this.events = events;
+        this.warmupDays = new WarmupDays(stores.events(), events);
         this.breakers = breakers;
         this.stores = stores;
         this.policy = new EffectivePolicy(stores);
@@ -59,9 +64,14 @@ public final class SendPolicy {
         return breakers;
     }
 
+    /** Where everything policy decides, and what comes of it, is recorded. */
+    public dev.herald.server.events.EventLog events() {
+        return events;
+    }
+
     /** The decision for one remote recipient of a submitting mailbox. */
     public PolicyPipeline.Decision atSubmission(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
-        return atSubmission.decide(request(sender, recipient, run, stream, pending));
+        return atSubmission.decide(request(sender, recipient, run, stream, pending, false));
     }
 
     /**
@@ -108,11 +118,12 @@ public final class SendPolicy {
         if (paused.isPresent()) {
             return new PolicyPipeline.Decision("breaker", new Verdict.Hold(paused.get()));
         }
-        var d = beforeSending.decide(request(sender.get(), e.recipient(), e.run(), e.stream(), 0));
+        var request = request(sender.get(), e.recipient(), e.run(), e.stream(), 0, true);
+        var d = beforeSending.decide(request);
         if (d.verdict().accepted()) {
             var domain = e.sender().substring(e.sender().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
-            ledger.recordLeaving(e.tenantId(), domain, e.recipient().substring(e.recipient().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT),
-                    clock.instant());
+            ledger.recordLeaving(e.tenantId(), domain, request.warmup().sourceAddress(),
+                    e.recipient().substring(e.recipient().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT), clock.instant());
         }
         return d;
     }
@@ -184,7 +195,8 @@ public final class SendPolicy {
         }
         var domain = m.address().substring(m.address().lastIndexOf('@') + 1);
         if (breakers.domainPaused(domain)) {
-            return Optional.of(PAUSED_PREFIX + "domain " + domain + " is paused by its circuit breaker");
+            return Optional.of(PAUSED_PREFIX + "domain " + domain + " is paused"
+                    + (breakers.pausedDomain(domain) ? " by its circuit breaker" : ""));
         }
         var tenant = stores.tenants().byId(m.tenantId());
         if (tenant.isPresent() && tenant.get().status() == dev.herald.storage.model.Status.PAUSED) {
@@ -196,10 +208,57 @@ public final class SendPolicy {
     /** The start of the reason a paused sender's mail is held; a resume releases what carries it. */
     public static final String PAUSED_PREFIX = "sender paused: ";
 
-    private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
+    private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending, boolean sending) {
         var domain = sender.address().substring(sender.address().lastIndexOf('@') + 1);
         Map<String, String> values = policy.of(sender);
-        var since = stores.domains().byName(domain).map(dev.herald.storage.model.Domain::createdAt).orElse(java.time.Instant.EPOCH);
-        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending, since);
+        // Warm-up applies when the mail leaves; at submission it is not looked at.
+        var age = sending ? warmupAge(sender.tenantId(), domain, values) : dev.herald.policy.pipeline.WarmupAge.WARM;
+        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending, age);
+    }
+
+    /** The sending domain's warm-up day, and its dedicated source address's (a route's pinned one), if any. */
+    private dev.herald.policy.pipeline.WarmupAge warmupAge(long tenantId, String domainName, Map<String, String> values) {
+        var now = clock.instant();
+        var domain = stores.domains().byName(domainName);
+        if (domain.isEmpty()) {
+            return dev.herald.policy.pipeline.WarmupAge.WARM;
+        }
+        long day = warmupDays.domainDay(domain.get().name(), domain.get().createdAt(), now, rate(values.get("warmup.max_bounce_rate")),
+                rate(values.get("warmup.max_complaint_rate")));
+        var source = stores.routes().forSending(tenantId, Optional.of(domain.get().id())).flatMap(r -> r.sourceAddress());
+        return new dev.herald.policy.pipeline.WarmupAge(day, source, source.map(a -> warmupDays.sourceDay(a, now)).orElse(0L));
+    }
+
+    /** Today's warm-up standing of a sending domain, for stats: {day, cap (-1 once warm), sent today}. */
+    public long[] warmupToday(dev.herald.storage.model.Domain domain) {
+        var values = policy.ofTenant(domain.tenantId());
+        var now = clock.instant();
+        if (!Boolean.parseBoolean(values.getOrDefault("warmup.enabled", "true"))) {
+            return new long[] {0, -1, ledger.domainToday(domain.name()).count(now)};
+        }
+        long day = warmupDays.domainDay(domain.name(), domain.createdAt(), now, rate(values.get("warmup.max_bounce_rate")),
+                rate(values.get("warmup.max_complaint_rate")));
+        long full;
+        try {
+            full = Long.parseLong(values.getOrDefault("warmup.full_daily", "10000"));
+        } catch (NumberFormatException e) {
+            full = Long.MAX_VALUE / 4;
+        }
+        long cap;
+        try {
+            cap = dev.herald.policy.pipeline.WarmupCurve.parse(values.getOrDefault("warmup.curve", dev.herald.policy.pipeline.WarmupCurve.DEFAULT))
+                    .capOn(day, full);
+        } catch (RuntimeException e) {
+            cap = dev.herald.policy.pipeline.WarmupCurve.cap(day, full);
+        }
+        return new long[] {day, cap == Long.MAX_VALUE ? -1 : cap, ledger.domainToday(domain.name()).count(now)};
+    }
+
+    private static double rate(String percent) {
+        try {
+            return Double.parseDouble(percent.trim().replace("%", "")) / 100.0;
+        } catch (RuntimeException e) {
+            return Double.MAX_VALUE;
+        }
     }
 }

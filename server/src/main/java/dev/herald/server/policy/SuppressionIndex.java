@@ -16,9 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SuppressionIndex implements SuppressionStep.SuppressionList {
     private final SuppressionStore store;
     private final Map<Long, Map<String, String>> byTenant = new ConcurrentHashMap<>();
+    private final dev.herald.server.events.EventLog events;
 
-    public SuppressionIndex(SuppressionStore store) {
+    public SuppressionIndex(SuppressionStore store, dev.herald.server.events.EventLog events) {
         this.store = store;
+        this.events = events;
         store.all().forEach(this::remember);
     }
 
@@ -28,9 +30,16 @@ public final class SuppressionIndex implements SuppressionStep.SuppressionList {
         return list == null ? Optional.empty() : Optional.ofNullable(list.get(address.toLowerCase(Locale.ROOT)));
     }
 
+    /** Adds the address to the tenant's list (the first reason stays); a new entry is a `suppressed` event. */
     public Suppression add(long tenantId, String address, String reason, Optional<String> detail) {
+        boolean known = reason(tenantId, address).isPresent();
         var s = store.add(tenantId, address, reason, detail);
         remember(s);
+        if (!known) {
+            events.record(new dev.herald.storage.model.Event(0, s.createdAt(), dev.herald.storage.model.EventType.SUPPRESSED,
+                    Optional.of(tenantId), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(s.address()), "added to the suppression list: " + s.reason().replace('_', ' ') + detail.map(d -> " (" + d + ")").orElse("")));
+        }
         return s;
     }
 

@@ -19,7 +19,10 @@ public final class Unsubscribes {
     private final SuppressionIndex suppressions;
     private final String baseUrl;
 
-    public Unsubscribes(VerpToken tokens, Stores stores, SuppressionIndex suppressions, String baseUrl) {
+    private final dev.herald.server.events.EventLog events;
+
+    public Unsubscribes(VerpToken tokens, Stores stores, SuppressionIndex suppressions, String baseUrl, dev.herald.server.events.EventLog events) {
+        this.events = events;
         this.tokens = tokens;
         this.stores = stores;
         this.suppressions = suppressions;
@@ -46,6 +49,7 @@ public final class Unsubscribes {
     /** Suppresses the recipient the token names for its tenant. @return the address, if the token was valid */
     public Optional<String> unsubscribe(String tokenOrLocalPart, String how) {
         return entry(tokenOrLocalPart).map(e -> {
+            events.entry(dev.herald.storage.model.EventType.UNSUBSCRIBED, e, how);
             suppressions.add(e.tenantId(), e.recipient(), Suppression.UNSUBSCRIBE, Optional.of(how + " (queue id " + e.source() + ")"));
             return e.recipient();
         });

@@ -32,7 +32,11 @@ public final class DomainService {
     private final DomainDnsRecords dnsRecords;
     private final DnsVerifier verifier;
 
-    public DomainService(Stores stores, Lookups lookups, DomainDnsRecords dnsRecords, DnsVerifier verifier) {
+    private final dev.herald.server.policy.Breakers breakers;
+
+    public DomainService(Stores stores, Lookups lookups, DomainDnsRecords dnsRecords, DnsVerifier verifier,
+                         dev.herald.server.policy.Breakers breakers) {
+        this.breakers = breakers;
         this.stores = stores;
         this.lookups = lookups;
         this.dnsRecords = dnsRecords;
@@ -81,6 +85,24 @@ public final class DomainService {
         var domain = lookups.domain(caller, name);
         var tenant = stores.tenants().byId(domain.tenantId()).map(Tenant::name).orElse("");
         return detail(domain, tenant);
+    }
+
+    /**
+     * Pauses a sending domain (its mailboxes cannot send, its queued mail is held) or resumes it.
+     * A domain its circuit breaker paused is resumed by an admin only; resuming starts its breaker
+     * window afresh and releases the mail held while it was paused.
+     */
+    public DomainDetail setStatus(Caller caller, String name, dev.herald.storage.model.Status status) {
+        caller.requireTenantOrAdmin((status == dev.herald.storage.model.Status.PAUSED ? "pausing" : "resuming") + " a domain");
+        var domain = lookups.domain(caller, name);
+        if (status == dev.herald.storage.model.Status.ACTIVE && breakers.pausedDomain(domain.name()) && !caller.isAdmin()) {
+            throw ProvisioningException.forbidden("domain " + domain.name() + " was paused by its circuit breaker; an admin resumes it");
+        }
+        stores.domains().setStatus(domain.id(), status);
+        if (status == dev.herald.storage.model.Status.ACTIVE) {
+            breakers.resumedDomain(domain.tenantId(), domain.name());
+        }
+        return show(caller, name);
     }
 
     public Verification verify(Caller caller, String name) {

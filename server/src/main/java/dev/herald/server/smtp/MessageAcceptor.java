@@ -53,6 +53,21 @@ public final class MessageAcceptor {
         return String.format("%011x%05x", System.currentTimeMillis(), RANDOM.nextInt(1 << 20)).toUpperCase(Locale.ROOT);
     }
 
+    /** The `accepted` event: who handed the message over, how (listener, client, TLS, AUTH), for whom. */
+    private void recordAccepted(SmtpSession s, Optional<dev.herald.storage.model.Mailbox> sender, String id,
+                                dev.herald.server.delivery.ParsedHeaders headers, boolean held) {
+        var how = s.listener.kind() + " from " + s.clientIp() + " (HELO " + s.helo.orElse("?") + ")" + s.tls.map(t -> ", " + t).orElse(", no TLS")
+                + s.user.map(u -> ", AUTH " + u.address()).orElse("") + ", MAIL FROM <" + s.sender.map(p -> p.address()).orElse("") + ">, "
+                + s.recipients.size() + " recipient(s)" + (held ? "; held for approval" : "");
+        if (sender.isPresent()) {
+            var messageId = headers.fields().messageId().or(() -> Optional.of("<" + id.toLowerCase(Locale.ROOT) + "@" + hostname + ">"));
+            policy.events().mailbox(dev.herald.storage.model.EventType.ACCEPTED, sender.get(), Optional.of(id), messageId, Optional.empty(), how);
+        } else {
+            policy.events().record(new dev.herald.storage.model.Event(0, clock.instant(), dev.herald.storage.model.EventType.ACCEPTED,
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(id), Optional.empty(), Optional.empty(), how));
+        }
+    }
+
     public CompletableFuture<SmtpReply> accept(SmtpSession s, byte[] body) {
         // Only a submission needs the header now (From: check, missing Message-ID/Date); inbound
         // mail is parsed once, at delivery.
@@ -126,6 +141,7 @@ public final class MessageAcceptor {
                 policy.recordReply(m, all, thread);
             });
             delivery.submit(entry, message);
+            recordAccepted(s, sender, id, headers, heldForApproval);
             var accepted = Replies.accepted(id);
             return heldForApproval ? accepted.withText("OK queued as " + id + "; held for approval") : accepted;
         });

@@ -76,6 +76,23 @@ class AsyncBounceTest {
                 assertThat(suppressions.get(0).get("detail").asText()).contains("5.1.1").contains(queueId);
                 await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/mailboxes/agent@acme.com/messages?folder=INBOX"))
                         .toString().contains("Delivery Status Notification (Failure)"));
+
+                // A report about friend@ that says nothing readable: kept for the sender, counted, not acted on.
+                var friendPath = mx.envelopes.stream().filter(e -> e.endsWith(" friend@gmail.example")).findFirst().orElseThrow().split(" ")[0];
+                var unreadable = new String(AsyncBounceTest.class.getResourceAsStream("/bounces/no-status.eml").readAllBytes(), StandardCharsets.UTF_8);
+                try (var s = SmtpScript.plain(h.smtpPort(Listener.MX))) {
+                    s.hello();
+                    s.send("MAIL FROM:<>");
+                    assertThat(s.send("RCPT TO:<" + friendPath + ">")).startsWith("250");
+                    s.send("DATA");
+                    assertThat(s.send(unreadable.replace("\r\n.\r\n", "\r\n..\r\n") + "\r\n.")).startsWith("250");
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/feedback")).get("unparsed_bounces").asInt() == 1);
+                assertThat(state(admin, queueId, "friend@gmail.example")).isEqualTo("delivered");
+                var stats = expect(200, admin.get("/v1/stats?tenant=acme")).get("tenants").get(0);
+                assertThat(stats.get("sent").asLong()).as("both were accepted by the remote").isEqualTo(2);
+                assertThat(stats.get("bounced").asLong()).as("one bounced later; the unreadable report is not a bounce").isEqualTo(1);
+                assertThat(stats.get("delivery_rate").asDouble()).isEqualTo(0.5);
             }
         }
     }

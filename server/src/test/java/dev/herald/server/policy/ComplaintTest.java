@@ -41,14 +41,15 @@ class ComplaintTest {
                 try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
                     s.hello();
                     assertThat(s.authPlain("news@acme.com", password)).startsWith("235");
-                    for (var rcpt : new String[] {"reader@sink.example", "other@sink.example"}) {
+                    for (var rcpt : new String[] {"reader@sink.example", "other@sink.example", "third@sink.example", "fourth@sink.example"}) {
                         s.send("MAIL FROM:<news@acme.com>");
                         assertThat(s.send("RCPT TO:<" + rcpt + ">")).startsWith("250");
                         s.send("DATA");
-                        assertThat(s.send("From: news@acme.com\r\nSubject: news\r\n\r\nhello\r\n.")).startsWith("250");
+                        assertThat(s.send("From: news@acme.com\r\nMessage-ID: <m-" + rcpt + ">\r\nSubject: news\r\n\r\nhello\r\n."))
+                                .startsWith("250");
                     }
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> mx.envelopes.size() == 2);
+                await().atMost(Duration.ofSeconds(20)).until(() -> mx.envelopes.size() == 4);
                 var readerPath = path(mx, "reader@sink.example");
                 var otherPath = path(mx, "other@sink.example");
 
@@ -56,9 +57,13 @@ class ComplaintTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> suppressions(admin).contains("reader@sink.example complaint"));
                 report(h, fixture("outlook-jmrp.eml").replace("{{VERP}}", otherPath.toUpperCase()));
                 await().atMost(Duration.ofSeconds(10)).until(() -> suppressions(admin).contains("other@sink.example complaint"));
+                // A provider that redacts the Return-Path: the original's Message-ID and Original-Rcpt-To name the entry.
+                report(h, fixture("redacted-return-path.eml").replace("{{MSGID}}", "<m-third@sink.example>").replace("{{RCPT}}", "third@sink.example"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> suppressions(admin).contains("third@sink.example complaint"));
                 report(h, fixture("unattributed.eml"));
-                await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/feedback")).get("unattributed_complaints").asInt() == 1);
-                assertThat(suppressions(admin)).hasSize(2);
+                report(h, fixture("redacted-return-path.eml").replace("{{MSGID}}", "<never-sent@acme.com>").replace("{{RCPT}}", "x@sink.example"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, admin.get("/v1/feedback")).get("unattributed_complaints").asInt() == 2);
+                assertThat(suppressions(admin)).hasSize(3);
 
                 // One complaint in two sends is already far past the complaint pause rate (0.1%).
                 await().atMost(Duration.ofSeconds(10)).until(() -> "paused".equals(
@@ -71,6 +76,12 @@ class ComplaintTest {
                     s.send("MAIL FROM:<x@else.example>");
                     assertThat(s.send("RCPT TO:<fbl@not-us.example>")).as("only the configured feedback address").startsWith("5");
                 }
+                var stats = expect(200, admin.get("/v1/stats?tenant=acme")).get("tenants").get(0);
+                assertThat(stats.get("complained").asLong()).isEqualTo(3);
+                assertThat(stats.get("complaint_rate").asDouble()).isEqualTo(0.75);
+                h.restart();
+                assertThat(expect(200, h.admin().get("/v1/feedback")).get("unattributed_complaints").asInt()).as("counted, across a restart")
+                        .isEqualTo(2);
             }
         }
     }

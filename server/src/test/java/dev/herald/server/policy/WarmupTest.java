@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Warm-up end to end: a domain added today and asked to send 120 messages sends exactly day 1's
- * cap (50), then day 2's (58) on the next (simulated) day, then the rest, each day in the order
- * the messages were submitted; nothing is refused.
+ * Warm-up end to end: a domain added today and asked to send 1,000 messages sends exactly each
+ * day's cap of the curve (50 on day 1, 58 on day 2, …), each day the next messages in the order they
+ * were submitted, until all have left on day 11; nothing is refused. A day with too many bounces
+ * does not advance the curve.
  */
 class WarmupTest {
     private static final Pattern NUMBER = Pattern.compile("Subject: n=(\\d+)");
@@ -30,42 +31,92 @@ class WarmupTest {
     Path data;
 
     @Test
-    void aNewDomainSendsEachDaysCapAndTheRestOnTheFollowingDays() throws Exception {
+    void aThousandMessagesOnDayOneLeaveDayByDayAtTheCurvesCaps() throws Exception {
         var clock = new TestClock();
         try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> "250 2.0.0 ok")) {
             dns.mx("sink.example", 10, "mx.sink.example").a("mx.sink.example", "127.0.0.1");
-            try (var h = TestHerald.start(data, Map.of("dns.resolver", dns.address(), "outbound.enabled", "true", "outbound.port",
-                    String.valueOf(mx.port()), "outbound.allow_private_mx", "true"), clock)) {
+            try (var h = start(dns, mx, clock)) {
                 var admin = h.admin();
-                admin.liftSendLimits();
-                expect(200, admin.patch("/v1/policy", Map.of("warmup.enabled", "true"))); // the one limit under test
-                admin.createTenant("fresh");
-                admin.addDomain("fresh", "fresh.example");
-                var password = admin.createMailbox("news@fresh.example").get("credentials").get("password").asText();
-                try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
-                    s.hello();
-                    assertThat(s.authPlain("news@fresh.example", password)).startsWith("235");
-                    for (int i = 1; i <= 120; i++) {
-                        s.send("MAIL FROM:<news@fresh.example>");
-                        assertThat(s.send("RCPT TO:<r" + i + "@sink.example>")).startsWith("250");
-                        s.send("DATA");
-                        assertThat(s.send("From: news@fresh.example\r\nSubject: n=" + i + "\r\n\r\nhello\r\n.")).as("never refused")
-                                .startsWith("250");
+                submit(h, admin, 1, 1_000, i -> "r" + i + "@sink.example");
+                int total = 0;
+                for (int day = 1; total < 1_000; day++) {
+                    long cap = dev.herald.policy.pipeline.WarmupCurve.cap(day, 10_000);
+                    int before = total;
+                    total = (int) Math.min(1_000, total + cap);
+                    assertThat(day(deliveredOn(mx, total), before, total)).as("day %d: the next %d", day, total - before)
+                            .isEqualTo(range(before + 1, total));
+                    var warmup = domainStats(admin).get("warmup");
+                    assertThat(warmup.get("day").asLong()).as("warm-up day on day %d", day).isEqualTo(day);
+                    assertThat(warmup.get("cap").asLong()).isEqualTo(cap);
+                    assertThat(warmup.get("sent_today").asLong()).isEqualTo(total - before);
+                    if (day == 1) {
+                        var waiting = expect(200, admin.get("/v1/queue?tenant=fresh&state=waiting&limit=1")).get("entries").get(0);
+                        assertThat(waiting.get("last_reply").asText()).startsWith("deferred by policy: warm-up day 1 of fresh.example: "
+                                + "today's cap of 50 messages reached");
+                        assertThat(waiting.get("attempts").asInt()).as("a policy deferral is not a delivery attempt").isZero();
+                        assertThat(domainStats(admin).get("queue").get("warm-up").asLong()).isEqualTo(950);
                     }
+                    clock.advance(Duration.ofDays(1));
                 }
-
-                assertThat(day(deliveredOn(mx, 50), 0, 50)).as("day 1: the cap, the first submitted").isEqualTo(range(1, 50));
-                var waiting = expect(200, admin.get("/v1/queue?tenant=fresh&state=waiting&limit=1")).get("entries").get(0);
-                assertThat(waiting.get("last_reply").asText()).startsWith("deferred by policy: warm-up day 1 of fresh.example: "
-                        + "today's cap of 50 messages reached");
-                assertThat(waiting.get("attempts").asInt()).as("a policy deferral is not a delivery attempt").isZero();
-
-                clock.advance(Duration.ofDays(1).plusMinutes(1));
-                assertThat(day(deliveredOn(mx, 108), 50, 108)).as("day 2: the next 58").isEqualTo(range(51, 108));
-                clock.advance(Duration.ofDays(1));
-                assertThat(day(deliveredOn(mx, 120), 108, 120)).as("day 3: the rest").isEqualTo(range(109, 120));
+                assertThat(mx.accepted).hasSize(1_000);
             }
         }
+    }
+
+    @Test
+    void aDayWithTooManyBouncesDoesNotAdvanceTheCurve() throws Exception {
+        var clock = new TestClock();
+        try (var dns = new LoopbackDnsServer();
+             var mx = new ScriptedMx(n -> "250 2.0.0 ok", a -> a.startsWith("gone") ? "550 5.1.1 no such user" : "250 ok")) {
+            dns.mx("sink.example", 10, "mx.sink.example").a("mx.sink.example", "127.0.0.1");
+            try (var h = start(dns, mx, clock)) {
+                var admin = h.admin();
+                // Day 1: 50 leave, 5 of them to addresses that do not exist (a 10% bounce rate).
+                submit(h, admin, 1, 120, i -> (i % 10 == 0 && i <= 50 ? "gone" : "r") + i + "@sink.example");
+                deliveredOn(mx, 45);
+                clock.advance(Duration.ofDays(1));
+                assertThat(day(deliveredOn(mx, 95), 45, 95)).as("day 2 is still warm-up day 1: 50 leave, all accepted")
+                        .isEqualTo(range(51, 100));
+                assertThat(domainStats(admin).get("warmup").get("day").asLong()).isEqualTo(1);
+                clock.advance(Duration.ofDays(1));
+                // Day 2 was healthy: warm-up day 2, a cap of 58 for the 20 left.
+                deliveredOn(mx, 115);
+                assertThat(domainStats(admin).get("warmup").get("day").asLong()).isEqualTo(2);
+                assertThat(domainStats(admin).get("warmup").get("cap").asLong()).isEqualTo(58);
+            }
+        }
+    }
+
+    private TestHerald start(LoopbackDnsServer dns, ScriptedMx mx, TestClock clock) {
+        var h = TestHerald.start(data, Map.of("dns.resolver", dns.address(), "outbound.enabled", "true", "outbound.port",
+                String.valueOf(mx.port()), "outbound.allow_private_mx", "true"), clock);
+        var admin = h.admin();
+        admin.liftSendLimits();
+        expect(200, admin.patch("/v1/policy", Map.of("warmup.enabled", "true"))); // the one limit under test
+        admin.createTenant("fresh");
+        admin.addDomain("fresh", "fresh.example");
+        return h;
+    }
+
+    /** Submits messages n=from..to, each to one recipient, over one session; every one is accepted. */
+    private static void submit(TestHerald h, dev.herald.server.testing.TestApi admin, int from, int to,
+                               java.util.function.IntFunction<String> recipient) throws Exception {
+        var password = admin.createMailbox("news@fresh.example").get("credentials").get("password").asText();
+        try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
+            s.hello();
+            assertThat(s.authPlain("news@fresh.example", password)).startsWith("235");
+            for (int i = from; i <= to; i++) {
+                s.send("MAIL FROM:<news@fresh.example>");
+                assertThat(s.send("RCPT TO:<" + recipient.apply(i) + ">")).startsWith("250");
+                s.send("DATA");
+                assertThat(s.send("From: news@fresh.example\r\nSubject: n=" + i + "\r\n\r\nhello\r\n.")).as("never refused")
+                        .startsWith("250");
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode domainStats(dev.herald.server.testing.TestApi admin) {
+        return expect(200, admin.get("/v1/stats?domain=fresh.example")).get("tenants").get(0).get("domains").get(0);
     }
 
     /** Waits for {@code total} deliveries, checks that no more leave for a few polls, returns the numbers in arrival order. */

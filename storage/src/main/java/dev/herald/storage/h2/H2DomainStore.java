@@ -91,6 +91,11 @@ public final class H2DomainStore implements DomainStore {
     }
 
     @Override
+    public boolean setStatus(long domainId, dev.herald.storage.model.Status status) {
+        return jdbc.update("UPDATE domains SET status = ? WHERE id = ?", status, domainId) == 1;
+    }
+
+    @Override
     public long mailboxCount(long domainId) {
         return jdbc.count("SELECT COUNT(*) FROM mailboxes WHERE domain_id = ?", domainId);
     }

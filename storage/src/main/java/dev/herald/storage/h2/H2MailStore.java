@@ -311,6 +311,23 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public List<QueueDepth> queueDepth(Optional<Long> tenantId) {
+        // The reasons follow the texts the scheduler settles entries with (OutboundDeliverer, SendPolicy).
+        var sql = "SELECT tenant_id, LOWER(SUBSTRING(sender, LOCATE('@', sender) + 1)) AS domain, mailbox_id, CASE"
+                + " WHEN state = 'sending' THEN 'sending'"
+                + " WHEN state = 'held' AND last_reply LIKE 'held: sender paused:%' THEN 'held: sender paused'"
+                + " WHEN state = 'held' THEN 'held for approval'"
+                + " WHEN last_reply LIKE 'deferred by policy: warm-up%' THEN 'warm-up'"
+                + " WHEN last_reply LIKE 'deferred by policy: pacing%' THEN 'pacing'"
+                + " WHEN last_reply LIKE 'deferred by policy:%' THEN 'policy'"
+                + " WHEN attempts > 0 THEN 'retrying'"
+                + " ELSE 'due' END AS reason, COUNT(*) AS n FROM queue_entries WHERE state IN ('waiting', 'held', 'sending')"
+                + (tenantId.isPresent() ? " AND tenant_id = ?" : "") + " GROUP BY tenant_id, domain, mailbox_id, reason";
+        return jdbc.query(sql, rs -> new QueueDepth(rs.getLong("tenant_id"), rs.getString("domain"), Jdbc.optionalLong(rs, "mailbox_id"),
+                rs.getString("reason"), rs.getLong("n")), tenantId.map(t -> new Object[] {t}).orElse(new Object[0]));
+    }
+
+    @Override
     public Optional<QueueEntry> queueEntry(long entryId) {
         return jdbc.queryOne("SELECT * FROM queue_entries WHERE id = ?", H2MailStore::queueEntry, entryId);
     }

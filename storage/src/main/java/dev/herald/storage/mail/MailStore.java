@@ -84,6 +84,17 @@ public interface MailStore {
 
     Optional<QueueEntry> queueEntry(long entryId);
 
+    /** Entries not yet settled, counted per tenant, sending domain, mailbox and why they wait. */
+    record QueueDepth(long tenantId, String domain, Optional<Long> mailboxId, String reason, long count) {
+    }
+
+    /**
+     * The queue's depth by reason — due (never tried), retrying (a remote deferred it), warm-up,
+     * pacing (policy deferred it), held for approval, held (sender paused), sending — of one
+     * tenant or of all.
+     */
+    List<QueueDepth> queueDepth(Optional<Long> tenantId);
+
     /** Every recipient entry of one queued message (its queue id), in any state. */
     List<QueueEntry> queueEntriesOf(String source);
 

@@ -22,6 +22,10 @@ public final class DomainRoutes {
         router.add("GET", "/v1/domains/{domain}/dns", req -> ApiResponse.ok(Views.dns(domains.show(req.caller(), req.param("domain")))));
         router.add("POST", "/v1/domains/{domain}/verify", req ->
                 ApiResponse.ok(Views.verification(domains.verify(req.caller(), req.param("domain")))));
+        router.add("POST", "/v1/domains/{domain}/pause", req -> ApiResponse.ok(Views.domain(
+                domains.setStatus(req.caller(), req.param("domain"), dev.herald.storage.model.Status.PAUSED))));
+        router.add("POST", "/v1/domains/{domain}/resume", req -> ApiResponse.ok(Views.domain(
+                domains.setStatus(req.caller(), req.param("domain"), dev.herald.storage.model.Status.ACTIVE))));
         router.add("POST", "/v1/domains/{domain}/rotate-dkim", req -> {
             boolean regenerate = req.body().allowOnly("regenerate").bool("regenerate");
             return ApiResponse.ok(Views.domain(domains.rotateDkim(req.caller(), req.param("domain"), regenerate)));

@@ -74,8 +74,10 @@ public final class MailHandler {
             }
             var domain = user.address().substring(user.address().lastIndexOf('@') + 1);
             if (ctx.sendPolicy().breakers().domainPaused(domain)) {
-                return Outcome.reply(Replies.MAILBOX_PAUSED.withText("domain " + domain
-                        + " is paused by its circuit breaker (bounce or complaint rate too high): an admin can resume it"));
+                return Outcome.reply(Replies.MAILBOX_PAUSED.withText(ctx.sendPolicy().breakers().pausedDomain(domain)
+                        ? "domain " + domain + " is paused by its circuit breaker (bounce or complaint rate too high): an admin can resume it"
+                                + " with `herald domain resume " + domain + "`"
+                        : "domain " + domain + " is paused: resume it with `herald domain resume " + domain + "`"));
             }
         }
         s.sender = Optional.of(c.path());

@@ -111,7 +111,11 @@ public final class RcptHandler {
             return java.util.Optional.empty(); // MAIL already refused a mailbox that is gone
         }
         var d = ctx.sendPolicy().atSubmission(sender.get(), address, java.util.Optional.empty(), "transactional", s.remoteRecipients);
-        return PolicyReplies.reply(d.verdict());
+        var reply = PolicyReplies.reply(d.verdict());
+        reply.ifPresent(r -> ctx.sendPolicy().events().mailbox(dev.herald.storage.model.EventType.REJECTED, sender.get(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(address),
+                d.step() + ": " + r.code() + " " + r.enhanced() + " " + r.text()));
+        return reply;
     }
 
     private static CompletableFuture<Outcome> accept(SmtpSession s, String address, Optional<String> notify,
