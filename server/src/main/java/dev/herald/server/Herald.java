@@ -147,7 +147,14 @@ public final class Herald implements AutoCloseable {
                     dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
+            var metrics = new dev.herald.server.events.Metrics(stores, smtpContext.limiter()::open, imap::openConnections);
+            eventLog.addListener(metrics);
+            eventLog.addDeliveryListener(metrics::delivered);
             var router = new Router();
+            router.add("GET", "/metrics", req -> {
+                req.caller().requireAdmin("reading metrics");
+                return dev.herald.server.http.ApiResponse.raw(metrics.contentType(), metrics.scrape());
+            });
             TenantRoutes.register(router, tenants);
             WorkspaceRoutes.register(router, workspaces, policies);
             DomainRoutes.register(router, domains);
@@ -156,6 +163,7 @@ public final class Herald implements AutoCloseable {
             PolicyRoutes.register(router, policies);
             MessageRoutes.register(router, lookups, stores, spool);
             dev.herald.server.http.routes.BreakerRoutes.register(router, breakers, lookups);
+            dev.herald.server.http.routes.TraceRoutes.register(router, new dev.herald.server.events.Trace(stores, eventLog));
             dev.herald.server.http.routes.StatsRoutes.register(router, new dev.herald.server.events.Stats(stores, eventLog, lookups, sendPolicy, clock));
             dev.herald.server.http.routes.UnsubscribeRoutes.register(router, unsubscribes);
             router.add("GET", "/v1/feedback", req -> {

@@ -67,8 +67,24 @@ public final class EventLog implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Told at once (on the delivering thread) of each delivered recipient and how long after its acceptance. */
+    @FunctionalInterface
+    public interface DeliveryListener {
+        void delivered(long tenantId, java.time.Duration afterAcceptance);
+    }
+
+    private final List<DeliveryListener> deliveries = new CopyOnWriteArrayList<>();
+
+    public void addDeliveryListener(DeliveryListener listener) {
+        deliveries.add(listener);
+    }
+
     /** Records an event about one queued recipient: its tenant, mailbox, sending domain, message and recipient. */
     public void entry(EventType type, QueueEntry e, String detail) {
+        if (type == EventType.DELIVERED) {
+            var now = clock.instant();
+            deliveries.forEach(d -> d.delivered(e.tenantId(), java.time.Duration.between(e.createdAt(), now)));
+        }
         record(new Event(0, clock.instant(), type, Optional.of(e.tenantId()), e.mailboxId().flatMap(this::workspaceOf), e.mailboxId(),
                 Optional.of(domainOf(e.sender())), Optional.of(e.source()), Optional.empty(), Optional.of(e.recipient()), detail));
     }

@@ -97,6 +97,8 @@ public final class ImapServer implements AutoCloseable {
         var c = ctx.config();
         var ch = NettyListener.bind(implicitTls ? "IMAPS" : "IMAP", boss, io, c.bindAddress(), port, sc -> {
             var p = sc.pipeline();
+            open.incrementAndGet();
+            sc.closeFuture().addListener(f -> open.decrementAndGet());
             if (implicitTls) {
                 p.addLast("tls", ctx.tls().orElseThrow().newHandler(sc.alloc()));
             }
@@ -107,6 +109,13 @@ public final class ImapServer implements AutoCloseable {
         });
         channels.add(ch);
         return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** IMAP connections open now (both listeners). */
+    public int openConnections() {
+        return open.get();
     }
 
     public int port() {
