@@ -133,7 +133,7 @@ public final class Herald implements AutoCloseable {
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
                     new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
-                    clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()));
+                    clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()), eventLog);
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
             var dsn = new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock);
             var outbound = config.outboundEnabled() ? java.util.Optional.of(new dev.herald.server.outbound.OutboundDeliverer(stores, spool,
@@ -147,6 +147,8 @@ public final class Herald implements AutoCloseable {
                     dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
+            var audit = new dev.herald.server.events.AuditLog(stores.audit(), stores.mailboxes());
+            eventLog.addListener(audit);
             var metrics = new dev.herald.server.events.Metrics(stores, smtpContext.limiter()::open, imap::openConnections);
             eventLog.addListener(metrics);
             eventLog.addDeliveryListener(metrics::delivered);
@@ -187,7 +189,11 @@ public final class Herald implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> reap(mailboxes), every, every, TimeUnit.MILLISECONDS);
 
             var http = new HttpApiServer(config.bindAddress(), config.httpPort(), config.httpMaxBody(), config.httpWorkers(),
-                    config.httpIdleTimeout(), router, keys);
+                    config.httpIdleTimeout(), router, keys, (caller, method, path, status) -> eventLog.record(new dev.herald.storage.model.Event(0,
+                    clock.instant(), dev.herald.storage.model.EventType.ADMIN, caller.tenantId(), Optional.empty(), caller.mailboxId(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "key " + caller.keyId() + " ("
+                    + caller.scope().name().toLowerCase(java.util.Locale.ROOT) + "): " + method + " " + path + " -> " + status)));
+            dev.herald.server.http.routes.AuditRoutes.register(router, audit, eventLog, lookups);
             log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
                     config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
             log.info("IMAP on {} (STARTTLS) and {} (TLS)", imap.port(), imap.tlsPort());

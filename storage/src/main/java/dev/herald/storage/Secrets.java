@@ -42,9 +42,17 @@ public final class Secrets {
         return API_KEY_PREFIX + randomToken(32);
     }
 
-    /** A new generated mailbox password: 24 random bytes (192 bits), 32 characters. */
+    /**
+     * A new generated mailbox password: 24 random bytes (192 bits), 32 characters. Never one that
+     * starts with '-': command-line clients (swaks, curl) would take it for an option.
+     */
     public static String newMailboxPassword() {
-        return randomToken(24);
+        while (true) {
+            var password = randomToken(24);
+            if (password.charAt(0) != '-') {
+                return password;
+            }
+        }
     }
 
     /** The hex SHA-256 of a token; the indexed lookup key for API keys. */

@@ -97,6 +97,12 @@ public final class EventLog implements AutoCloseable {
                 Optional.of(domainOf(m.address())), source, messageId, recipient, detail));
     }
 
+    /** Records what an authenticated mailbox did (login, delete) for the audit trail. */
+    public void agent(EventType type, dev.herald.server.smtp.session.AuthenticatedUser u, String detail) {
+        record(new Event(0, clock.instant(), type, Optional.of(u.tenantId()), workspaceOf(u.mailboxId()), Optional.of(u.mailboxId()),
+                Optional.of(domainOf(u.address())), Optional.empty(), Optional.empty(), Optional.empty(), detail));
+    }
+
     /** Records an event about a tenant or one of its domains (breakers, admin actions), or the server (no tenant). */
     public void tenant(EventType type, Optional<Long> tenantId, Optional<String> domain, String detail) {
         record(new Event(0, clock.instant(), type, tenantId, Optional.empty(), Optional.empty(), domain, Optional.empty(), Optional.empty(),

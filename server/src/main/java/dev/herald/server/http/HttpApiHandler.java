@@ -33,15 +33,23 @@ import org.slf4j.LoggerFactory;
  * pool (they touch the database); a connection's requests run one after another, so pipelined
  * requests get their responses in order.
  */
-final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
 
     private final Router router;
     private final ApiKeyService keys;
     private final Executor workers;
+    private final ActionListener actions;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    HttpApiHandler(Router router, ApiKeyService keys, Executor workers) {
+    /** Told of every authenticated request that may change something (not GET), with its outcome: the audit trail. */
+    @FunctionalInterface
+    public interface ActionListener {
+        void acted(dev.herald.server.provisioning.Caller caller, String method, String path, int status);
+    }
+
+    HttpApiHandler(Router router, ApiKeyService keys, Executor workers, ActionListener actions) {
+        this.actions = actions;
         this.router = router;
         this.keys = keys;
         this.workers = workers;
@@ -65,6 +73,19 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private FullHttpResponse handle(String method, String uri, String auth, byte[] body) {
+        var who = new dev.herald.server.provisioning.Caller[1];
+        var response = handle(method, uri, auth, body, who);
+        if (who[0] != null && !method.equals("GET") && !method.equals("HEAD")) {
+            try {
+                actions.acted(who[0], method, new QueryStringDecoder(uri, StandardCharsets.UTF_8).path(), response.status().code());
+            } catch (RuntimeException e) {
+                log.error("could not record {} {} in the audit trail", method, uri, e);
+            }
+        }
+        return response;
+    }
+
+    private FullHttpResponse handle(String method, String uri, String auth, byte[] body, dev.herald.server.provisioning.Caller[] who) {
         var decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
         var path = decoder.path();
         try {
@@ -82,6 +103,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return resp;
             }
             var caller = match.open() ? null : authenticate(auth);
+            who[0] = caller;
             var request = new ApiRequest(method, path, match.params(), decoder.parameters(), match.open() ? Body.empty() : Json.parseBody(body), caller);
             var response = match.handler().get().handle(request);
             if (response.body() instanceof ApiResponse.Raw raw) {

@@ -24,7 +24,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final Channel channel;
 
     public HttpApiServer(String bindAddress, int port, int maxBody, int workerThreads, Duration idleTimeout,
-                         Router router, ApiKeyService keys) {
+                         Router router, ApiKeyService keys, HttpApiHandler.ActionListener actions) {
         var counter = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
             var t = new Thread(r, "http-worker-" + counter.incrementAndGet());
@@ -37,7 +37,7 @@ public final class HttpApiServer implements AutoCloseable {
                     .addLast(new HttpServerCodec(8192, 16384, 8192))
                     .addLast(new HttpServerExpectContinueHandler())
                     .addLast(new HttpObjectAggregator(maxBody))
-                    .addLast(new HttpApiHandler(router, keys, workers)));
+                    .addLast(new HttpApiHandler(router, keys, workers, actions)));
         } catch (IllegalStateException e) {
             close();
             throw e;

@@ -15,5 +15,6 @@ import java.util.concurrent.Executor;
 /** What the IMAP handlers share. */
 public record ImapContext(HeraldConfig config, Stores stores, Spool spool, DeliveryProcessor delivery, SmtpAuthenticator authenticator,
                           AuthThrottle throttle, MailboxEvents events, Optional<SslContext> tls, Executor blocking, Clock clock,
-                          long maxLiteral, dev.herald.server.imap.session.FolderSnapshots snapshots) {
+                          long maxLiteral, dev.herald.server.imap.session.FolderSnapshots snapshots,
+                          dev.herald.server.events.EventLog history) {
 }

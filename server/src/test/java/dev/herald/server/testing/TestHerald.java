@@ -60,6 +60,13 @@ public final class TestHerald implements AutoCloseable {
         start();
     }
 
+    /** Stops, does {@code whileStopped} (e.g. edits the database as an intruder would), starts again. */
+    public void restartAfter(Runnable whileStopped) {
+        herald.close();
+        whileStopped.run();
+        start();
+    }
+
     public void stop() {
         herald.close();
     }

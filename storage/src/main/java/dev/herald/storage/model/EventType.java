@@ -31,7 +31,11 @@ public enum EventType {
     UNSUBSCRIBED,
     /** A circuit breaker changed state. */
     BREAKER,
-    /** An admin or tenant key changed something. */
+    /** A mailbox logged in (SMTP AUTH, IMAP LOGIN/AUTHENTICATE). */
+    LOGIN,
+    /** A mailbox deleted messages (IMAP EXPUNGE, CLOSE, MOVE). */
+    DELETED,
+    /** An admin, tenant or mailbox key changed something over the HTTP API. */
     ADMIN;
 
     public String wire() {

@@ -32,6 +32,8 @@ public final class CloseHandler implements ImapHandler {
             ctx.stores().mail().expunge(sel.folder.id(), deleted);
             if (!deleted.isEmpty()) {
                 ctx.events().changed(s.mailboxId());
+                ctx.history().agent(dev.herald.storage.model.EventType.DELETED, s.user.orElseThrow(),
+                        "IMAP CLOSE expunged " + deleted.size() + " message(s) in " + sel.folder.name() + " from " + s.clientIp);
             }
         }
         s.selected = null;

@@ -57,6 +57,8 @@ public final class CopyMoveHandler implements ImapHandler {
             out.untagged("OK " + code + " moved");
             ctx.stores().mail().expunge(s.selected.folder.id(), selection.stream().map(x -> x.message().uid()).toList());
             ctx.events().changed(s.mailboxId());
+            ctx.history().agent(dev.herald.storage.model.EventType.DELETED, s.user.orElseThrow(), "IMAP MOVE of " + selection.size()
+                    + " message(s) from " + s.selected.folder.name() + " to " + target.get().name() + " from " + s.clientIp);
             return ImapHandler.done("OK MOVE completed");
         }
         ctx.events().changed(s.mailboxId());

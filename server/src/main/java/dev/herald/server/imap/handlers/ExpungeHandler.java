@@ -34,6 +34,8 @@ public final class ExpungeHandler implements ImapHandler {
         ctx.stores().mail().expunge(sel.folder.id(), uids);
         if (!uids.isEmpty()) {
             ctx.events().changed(s.mailboxId());
+            ctx.history().agent(dev.herald.storage.model.EventType.DELETED, s.user.orElseThrow(),
+                    "IMAP EXPUNGE of " + uids.size() + " message(s) in " + sel.folder.name() + " from " + s.clientIp);
         }
         return ImapHandler.done("OK EXPUNGE completed");
     }

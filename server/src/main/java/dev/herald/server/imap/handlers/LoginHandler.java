@@ -98,6 +98,8 @@ public final class LoginHandler implements ImapHandler {
                     }
                     s.user = result;
                     s.state = ImapSession.State.AUTHENTICATED;
+                    ctx.history().agent(dev.herald.storage.model.EventType.LOGIN, result.get(), "IMAP login from " + s.clientIp
+                            + (s.tls ? " over TLS" : " without TLS"));
                     return "OK logged in";
                 });
     }

@@ -106,6 +106,8 @@ public final class AuthHandler {
                 .thenApply(result -> {
                     if (result.isPresent()) {
                         s.user = result;
+                        ctx.sendPolicy().events().agent(dev.herald.storage.model.EventType.LOGIN, result.get(), "SMTP AUTH " + method
+                                + " on " + s.listener.kind() + " from " + s.clientIp() + s.tls.map(t -> " (" + t + ")").orElse(""));
                         return new Outcome(Replies.AUTH_OK, Outcome.Action.NONE);
                     }
                     ctx.throttle().failed(s.clientIp(), user.toLowerCase(java.util.Locale.ROOT));
