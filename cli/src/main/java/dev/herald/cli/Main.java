@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "herald 0.1.0",
         description = "A mail server for fleets of AI agents. `herald serve` runs it; every other verb talks to a running one.",
         subcommands = {ServeCommand.class, TenantCommand.class, WorkspaceCommand.class, DomainCommand.class, MailboxCommand.class,
-                KeyCommand.class, PolicyCommand.class, QueueCommand.class, RouteCommand.class, SuppressionCommand.class, StatsCommand.class, TraceCommand.class, AuditCommand.class, BenchCommand.class})
+                KeyCommand.class, PolicyCommand.class, QueueCommand.class, RouteCommand.class, SuppressionCommand.class, StatsCommand.class, TraceCommand.class, AuditCommand.class, WebhookCommand.class,
+                BenchCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -252,9 +252,25 @@ class CliTest {
     }
 
     @Test
+    void webhooksRefusePrivateEndpointsAndListTheirHealth() throws Exception {
+        cli("tenant", "create", "wh");
+        var refused = cli("webhook", "create", "http://127.0.0.1:9/hook", "--tenant", "wh");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("herald: webhook host 127.0.0.1 resolves to 127.0.0.1, a loopback or private address; "
+                + "endpoints must be public (or set webhooks.allow_private = true)\n");
+        var created = cli("webhook", "create", "http://93.184.215.14/hook", "--tenant", "wh", "--events", "received, bounced");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).matches("(?s)webhook \\d+ -> http://93.184.215.14/hook \\(events: bounced,received\\)\nsecret: whsec_\\S+ .*");
+        var id = created.out().split(" ")[1];
+        assertThat(cli("webhook", "list", "--tenant", "wh").out()).startsWith("ID").contains("http://93.184.215.14/hook").contains("active");
+        assertThat(cli("webhook", "delete", id).out()).isEqualTo("deleted webhook " + id + "\n");
+        assertThat(cli("trace", "no-such-message").err()).isEqualTo("herald: no message with queue id or Message-ID 'no-such-message' in the event history\n");
+    }
+
+    @Test
     void helpIsEverywhere() {
         for (var noun : new String[] {"serve", "tenant", "workspace", "domain", "mailbox", "key", "policy", "queue", "route", "suppression",
-                "stats", "bench"}) {
+                "stats", "trace", "audit", "webhook", "bench"}) {
             var help = CliRun.raw(noun, "--help");
             assertThat(help.exit()).as(noun).isZero();
             assertThat(help.out()).as(noun).contains("Usage: herald " + noun);

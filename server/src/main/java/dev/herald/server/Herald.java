@@ -64,12 +64,15 @@ public final class Herald implements AutoCloseable {
     private final java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound;
     private final ExecutorService blocking;
     private final dev.herald.server.events.EventLog eventLog;
+    private final dev.herald.server.events.WebhookDispatcher webhooks;
 
     private Herald(HeraldConfig config, DataDirectory dataDir, Database database, HttpApiServer http,
                    ScheduledExecutorService background, Spool spool, DeliveryProcessor delivery, SmtpServer smtp,
                    dev.herald.server.imap.ImapServer imap, java.util.Optional<dev.herald.server.outbound.OutboundDeliverer> outbound,
-                   ExecutorService blocking, dev.herald.server.events.EventLog eventLog) {
+                   ExecutorService blocking, dev.herald.server.events.EventLog eventLog,
+                   dev.herald.server.events.WebhookDispatcher webhooks) {
         this.eventLog = eventLog;
+        this.webhooks = webhooks;
         this.config = config;
         this.dataDir = dataDir;
         this.database = database;
@@ -97,7 +100,11 @@ public final class Herald implements AutoCloseable {
 
             var lookups = new Lookups(stores, clock);
             var keys = new ApiKeyService(stores, lookups, clock);
-            var eventLog = new dev.herald.server.events.EventLog(stores.events(), stores.mailboxes(), clock, config.eventsRetention());
+            var eventLog = new dev.herald.server.events.EventLog(stores.events(), stores.mailboxes(), clock, config.eventsRetention(),
+                    config.eventsEnabled());
+            if (!config.eventsEnabled()) {
+                log.warn("events.enabled = false: no event stream, so no stats, trace, audit log or webhooks");
+            }
             var breakers = new dev.herald.server.policy.Breakers(stores, clock, eventLog);
             var tenants = new TenantService(stores, lookups, breakers);
             var workspaces = new WorkspaceService(stores, lookups);
@@ -147,6 +154,10 @@ public final class Herald implements AutoCloseable {
                     dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
 
+            var webhookDispatcher = new dev.herald.server.events.WebhookDispatcher(stores, spool, clock,
+                    new dev.herald.server.events.WebhookDispatcher.Settings(config.webhooksAllowPrivate(), config.webhooksTimeout(),
+                            config.webhooksRetryBase(), config.webhooksRetryMax(), config.webhooksPauseAfter(), config.webhooksMaxAttempts()));
+            eventLog.addListener(webhookDispatcher);
             var audit = new dev.herald.server.events.AuditLog(stores.audit(), stores.mailboxes());
             eventLog.addListener(audit);
             var metrics = new dev.herald.server.events.Metrics(stores, smtpContext.limiter()::open, imap::openConnections);
@@ -194,10 +205,13 @@ public final class Herald implements AutoCloseable {
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "key " + caller.keyId() + " ("
                     + caller.scope().name().toLowerCase(java.util.Locale.ROOT) + "): " + method + " " + path + " -> " + status)));
             dev.herald.server.http.routes.AuditRoutes.register(router, audit, eventLog, lookups);
+            dev.herald.server.http.routes.WebhookRoutes.register(router, new dev.herald.server.events.Webhooks(stores, lookups, webhookDispatcher,
+                    config.webhooksAllowPrivate(), clock));
             log.info("Herald started: data {}, HTTP API on {}:{}, SMTP MX {}, submission {} (STARTTLS) and {} (TLS)", dataDir.root(),
                     config.bindAddress(), http.port(), smtp.port(Listener.MX), smtp.port(Listener.SUBMISSION), smtp.port(Listener.SUBMISSIONS));
             log.info("IMAP on {} (STARTTLS) and {} (TLS)", imap.port(), imap.tlsPort());
-            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, outbound, blocking, eventLog);
+            return new Herald(config, dataDir, database, http, background, spool, delivery, smtp, imap, outbound, blocking, eventLog,
+                    webhookDispatcher);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -290,7 +304,8 @@ public final class Herald implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        eventLog.close();   // stores the history of all of the above
+        eventLog.close();   // stores the history of all of the above (queueing their webhook deliveries)
+        webhooks.close();
         database.close();
         log.info("Herald stopped");
     }

@@ -27,7 +27,8 @@ public final class Database implements AutoCloseable {
         this.stores = new Stores(new H2TenantStore(jdbc), new H2WorkspaceStore(jdbc), new H2DomainStore(jdbc),
                 new H2MailboxStore(jdbc), new H2ApiKeyStore(jdbc), new H2PolicyStore(jdbc), new dev.herald.storage.h2.H2MailStore(jdbc),
                 new dev.herald.storage.h2.H2RouteStore(jdbc), new dev.herald.storage.h2.H2SuppressionStore(jdbc),
-                new dev.herald.storage.h2.H2EventStore(jdbc), new dev.herald.storage.h2.H2AuditStore(jdbc));
+                new dev.herald.storage.h2.H2EventStore(jdbc), new dev.herald.storage.h2.H2AuditStore(jdbc),
+                new dev.herald.storage.h2.H2WebhookStore(jdbc));
     }
 
     public static Database open(DataDirectory dir) {

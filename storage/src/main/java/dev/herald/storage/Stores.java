@@ -4,5 +4,6 @@ package dev.herald.storage;
 public record Stores(TenantStore tenants, WorkspaceStore workspaces, DomainStore domains, MailboxStore mailboxes,
                      ApiKeyStore apiKeys, PolicyStore policies,
                      dev.herald.storage.mail.MailStore mail, RouteStore routes,
-                     SuppressionStore suppressions, EventStore events, AuditStore audit) {
+                     SuppressionStore suppressions, EventStore events, AuditStore audit,
+                     WebhookStore webhooks) {
 }

@@ -140,7 +140,14 @@ public final class ConfigLoader {
                 addresses(v, "outbound.source_addresses"),
                 v.get("http.public_url").trim().replaceAll("/+$", ""),
                 v.get("feedback.address").trim().toLowerCase(java.util.Locale.ROOT),
-                duration(v, "events.retention"));
+                duration(v, "events.retention"),
+                bool(v, "events.enabled"),
+                bool(v, "webhooks.allow_private"),
+                duration(v, "webhooks.timeout"),
+                duration(v, "webhooks.retry_base"),
+                duration(v, "webhooks.retry_max"),
+                (int) typed(v, "webhooks.pause_after", Long::parseLong, 1, 1_000_000),
+                (int) typed(v, "webhooks.max_attempts", Long::parseLong, 1, 1_000_000));
     }
 
     private static java.util.List<Duration> durations(Map<String, String> v, String key) {

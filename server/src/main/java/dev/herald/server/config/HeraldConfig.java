@@ -61,7 +61,14 @@ public record HeraldConfig(
         java.util.List<java.net.InetAddress> outboundSourceAddresses,
         String httpPublicUrl,
         String feedbackAddressSetting,
-        Duration eventsRetention) {
+        Duration eventsRetention,
+        boolean eventsEnabled,
+        boolean webhooksAllowPrivate,
+        Duration webhooksTimeout,
+        Duration webhooksRetryBase,
+        Duration webhooksRetryMax,
+        int webhooksPauseAfter,
+        int webhooksMaxAttempts) {
 
     /** Where ARF complaint reports are sent: the setting, or fbl@ this server's host name. */
     public String feedbackAddress() {

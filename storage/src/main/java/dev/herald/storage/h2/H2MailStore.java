@@ -98,6 +98,11 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public Optional<StoredMessage> bySource(long folderId, String source) {
+        return jdbc.queryOne("SELECT * FROM messages WHERE folder_id = ? AND source = ?", H2MailStore::message, folderId, source);
+    }
+
+    @Override
     public List<StoredMessage> messages(long folderId) {
         return jdbc.query("SELECT * FROM messages WHERE folder_id = ? ORDER BY uid", H2MailStore::message, folderId);
     }

@@ -24,6 +24,9 @@ public interface MailStore {
 
     List<StoredMessage> messages(long folderId);
 
+    /** The copy of a spooled message (its source) in a folder, if the folder holds one. */
+    Optional<StoredMessage> bySource(long folderId, String source);
+
     Optional<Folder> folderById(long folderId);
 
     /** Messages of a folder whose modseq is above {@code modseq}: new ones and changed ones. */
