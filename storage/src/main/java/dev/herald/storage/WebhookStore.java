@@ -26,6 +26,9 @@ public interface WebhookStore {
     /** Queues an event for an endpoint (once: a repeat is ignored). */
     void enqueue(long webhookId, long eventId, Instant dueAt);
 
+    /** Queues many {webhookId, eventId} pairs in one transaction (new events: no repeats). */
+    void enqueueAll(List<long[]> pairs, Instant dueAt);
+
     /** Pending deliveries due at {@code now} to active endpoints, oldest first. */
     List<Delivery> due(Instant now, int limit);
 

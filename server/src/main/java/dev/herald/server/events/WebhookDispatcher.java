@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +61,14 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
         return t;
     });
     private volatile List<Webhook> endpoints;
+    private final WebhookPayload payloads;
+    /** Events queued for delivery and not yet delivered, so the sender need not read them back (bounded). */
+    private final Map<Long, Event> pendingEvents = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Event> eldest) {
+            return size() > 50_000;
+        }
+    });
 
     public WebhookDispatcher(Stores stores, Spool spool, Clock clock, Settings settings) {
         this.stores = stores;
@@ -69,6 +78,7 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
         this.settings = settings;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         this.endpoints = store.list(Optional.empty());
+        this.payloads = new WebhookPayload(stores, spool);
         sender.scheduleWithFixedDelay(this::sendDue, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -82,7 +92,7 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
         if (hooks.isEmpty()) {
             return;
         }
-        var now = clock.instant();
+        var pairs = new java.util.ArrayList<long[]>();
         for (var e : events) {
             if (e.tenantId().isEmpty()) {
                 continue;
@@ -90,9 +100,13 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
             for (var w : hooks) {
                 if (w.tenantId() == e.tenantId().get() && w.wants(e.type())
                         && (w.mailboxId().isEmpty() || w.mailboxId().equals(e.mailboxId()))) {
-                    store.enqueue(w.id(), e.id(), now);
+                    pairs.add(new long[] {w.id(), e.id()});
+                    pendingEvents.put(e.id(), e);
                 }
             }
+        }
+        if (!pairs.isEmpty()) {
+            store.enqueueAll(pairs, clock.instant());
         }
     }
 
@@ -107,13 +121,14 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
     }
 
     private void deliver(WebhookStore.Delivery d) {
-        var hook = store.byId(d.webhookId());
+        var hook = endpoints.stream().filter(x -> x.id() == d.webhookId()).findFirst().or(() -> store.byId(d.webhookId()));
         if (hook.isEmpty() || !hook.get().status().equals(Webhook.ACTIVE)) {
             return;
         }
         var w = hook.get();
-        var event = stores.events().find(new EventStore.Query(Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                Optional.empty(), d.eventId() - 1, 1)).stream().filter(e -> e.id() == d.eventId()).findFirst();
+        var event = Optional.ofNullable(pendingEvents.get(d.eventId())).or(() -> stores.events().find(new EventStore.Query(Optional.empty(),
+                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), d.eventId() - 1, 1)).stream()
+                .filter(e -> e.id() == d.eventId()).findFirst());
         if (event.isEmpty()) {
             store.failed(d.id(), d.attempts(), Optional.empty(), "the event is no longer kept (events.retention)");
             return;
@@ -121,24 +136,26 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
         Attempt attempt;
         try {
             Webhooks.checkUrl(w.url(), settings.allowPrivate()); // again now: the name may point elsewhere since
-            attempt = post(w, "evt_" + d.eventId(), Json.write(WebhookPayload.of(event.get(), stores, spool)));
+            attempt = post(w, "evt_" + d.eventId(), Json.write(payloads.of(event.get())));
         } catch (RuntimeException e) {
             attempt = new Attempt(0, e.getMessage());
         }
         int attempts = d.attempts() + 1;
         if (attempt.ok()) {
             store.delivered(d.id(), attempts, attempt.summary());
+            pendingEvents.remove(d.eventId());
             if (w.failures() > 0) {
                 store.setHealth(w.id(), Webhook.ACTIVE, 0, w.lastError());
+                endpointsChanged();
             }
             return;
         }
         int failures = w.failures() + 1;
         boolean pause = failures >= settings.pauseAfter();
         store.setHealth(w.id(), pause ? Webhook.PAUSED : Webhook.ACTIVE, failures, Optional.of(attempt.summary()));
+        endpointsChanged(); // the cached endpoint carries its failure count
         if (pause) {
             log.warn("webhook {} ({}) paused after {} failures in a row; last: {}", w.id(), w.url(), failures, attempt.summary());
-            endpointsChanged();
         }
         if (attempts >= settings.maxAttempts()) {
             store.failed(d.id(), attempts, Optional.empty(), attempt.summary());

@@ -30,25 +30,37 @@ import org.apache.james.mime4j.stream.MimeConfig;
 final class WebhookPayload {
     private static final int MAX_TEXT = 64 * 1024;
 
-    private WebhookPayload() {
+    private final Stores stores;
+    private final Spool spool;
+    /** Names and ids that do not change for a given id: looked up once, not per POST. */
+    private final Map<Long, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> mailboxes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Long> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    WebhookPayload(Stores stores, Spool spool) {
+        this.stores = stores;
+        this.spool = spool;
     }
 
-    static Map<String, Object> of(Event e, Stores stores, Spool spool) {
+    Map<String, Object> of(Event e) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", "evt_" + e.id());
         m.put("type", e.type().wire());
         m.put("at", e.at().toString());
-        m.put("tenant", e.tenantId().flatMap(t -> stores.tenants().byId(t)).map(t -> t.name()).orElse(null));
+        m.put("tenant", e.tenantId().map(t -> tenants.computeIfAbsent(t, k -> stores.tenants().byId(k).map(x -> x.name()).orElse("")))
+                .filter(n -> !n.isEmpty()).orElse(null));
         m.put("domain", e.domain().orElse(null));
-        var mailbox = e.mailboxId().flatMap(id -> stores.mailboxes().byId(id));
-        m.put("mailbox", mailbox.map(x -> x.address()).orElse(null));
+        var mailbox = e.mailboxId().map(id -> mailboxes.computeIfAbsent(id, k -> stores.mailboxes().byId(k).map(x -> x.address()).orElse("")))
+                .filter(a -> !a.isEmpty());
+        m.put("mailbox", mailbox.orElse(null));
         m.put("queue_id", e.source().orElse(null));
         m.put("message_id", e.messageId().orElse(null));
         m.put("recipient", e.recipient().orElse(null));
         m.put("detail", e.detail());
         if (e.type() == EventType.RECEIVED && mailbox.isPresent() && e.source().isPresent()) {
-            stores.mail().folder(mailbox.get().id(), Folder.INBOX).flatMap(f -> stores.mail().bySource(f.id(), e.source().get()))
-                    .ifPresent(stored -> m.put("message", content(spool.read(stored.blob()))));
+            long mailboxId = e.mailboxId().get();
+            var inbox = inboxes.computeIfAbsent(mailboxId, k -> stores.mail().folder(k, Folder.INBOX).map(f -> f.id()).orElse(-1L));
+            stores.mail().bySource(inbox, e.source().get()).ifPresent(stored -> m.put("message", content(spool.read(stored.blob()))));
         }
         return m;
     }

@@ -59,12 +59,11 @@ public final class MessageAcceptor {
         var how = s.listener.kind() + " from " + s.clientIp() + " (HELO " + s.helo.orElse("?") + ")" + s.tls.map(t -> ", " + t).orElse(", no TLS")
                 + s.user.map(u -> ", AUTH " + u.address()).orElse("") + ", MAIL FROM <" + s.sender.map(p -> p.address()).orElse("") + ">, "
                 + s.recipients.size() + " recipient(s)" + (held ? "; held for approval" : "");
+        // Mail from the internet is recorded where it lands (a `received` event per hosted mailbox, with
+        // the client and TLS), not here as well: one event per inbound message, not two.
         if (sender.isPresent()) {
             var messageId = headers.fields().messageId().or(() -> Optional.of("<" + id.toLowerCase(Locale.ROOT) + "@" + hostname + ">"));
             policy.events().mailbox(dev.herald.storage.model.EventType.ACCEPTED, sender.get(), Optional.of(id), messageId, Optional.empty(), how);
-        } else {
-            policy.events().record(new dev.herald.storage.model.Event(0, clock.instant(), dev.herald.storage.model.EventType.ACCEPTED,
-                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(id), Optional.empty(), Optional.empty(), how));
         }
     }
 

@@ -21,16 +21,18 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public List<Event> append(List<Event> events) {
-        return jdbc.transaction(tx -> {
-            var out = new ArrayList<Event>(events.size());
-            for (var e : events) {
-                long id = tx.insert("INSERT INTO events(at, type, tenant_id, workspace_id, mailbox_id, domain, source, message_id, recipient, detail)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.at(), e.type().wire(), e.tenantId(), e.workspaceId(), e.mailboxId(),
-                        e.domain(), e.source(), e.messageId().map(m -> cut(m, 998)), e.recipient().map(r -> cut(r, 320)), cut(e.detail(), DETAIL));
-                out.add(e.withId(id));
-            }
-            return out;
-        });
+        var rows = new ArrayList<Object[]>(events.size());
+        for (var e : events) {
+            rows.add(new Object[] {e.at(), e.type().wire(), e.tenantId(), e.workspaceId(), e.mailboxId(), e.domain(), e.source(),
+                    e.messageId().map(m -> cut(m, 998)), e.recipient().map(r -> cut(r, 320)), cut(e.detail(), DETAIL)});
+        }
+        var ids = jdbc.batch("INSERT INTO events(at, type, tenant_id, workspace_id, mailbox_id, domain, source, message_id, recipient, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows, true);
+        var out = new ArrayList<Event>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            out.add(events.get(i).withId(ids[i]));
+        }
+        return out;
     }
 
     @Override

@@ -56,6 +56,15 @@ public final class H2WebhookStore implements WebhookStore {
     }
 
     @Override
+    public void enqueueAll(List<long[]> pairs, Instant dueAt) {
+        var rows = new java.util.ArrayList<Object[]>(pairs.size());
+        for (var p : pairs) {
+            rows.add(new Object[] {p[0], p[1], dueAt});
+        }
+        jdbc.batch("INSERT INTO webhook_deliveries(webhook_id, event_id, state, attempts, next_at) VALUES (?, ?, 'pending', 0, ?)", rows, false);
+    }
+
+    @Override
     public List<Delivery> due(Instant now, int limit) {
         return jdbc.query("SELECT d.id, d.webhook_id, d.event_id, d.attempts FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
                         + " WHERE d.state = 'pending' AND d.next_at <= ? AND w.status = 'active' ORDER BY d.id LIMIT ?",
