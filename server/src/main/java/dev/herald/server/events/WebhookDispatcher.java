@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events to webhooks. As events are stored, each one a tenant's endpoint wants is queued
- * for it (durably: `webhook_deliveries`); one sender thread POSTs what is due, in order, as JSON
+ * for it (durably: `webhook_deliveries`); a scheduler hands each endpoint's due deliveries, in
+ * order, to a small pool of senders — one endpoint at a time per sender, so a slow or hanging
+ * endpoint of one tenant never holds back another's — which POST them as JSON
  * with {@code X-Herald-Event-Id} (the same on every retry: receivers de-duplicate by it),
  * {@code X-Herald-Timestamp} and {@code X-Herald-Signature: t=<timestamp>,v1=<hex HMAC-SHA256 of
  * "<timestamp>.<body>" under the endpoint's secret>} — the timestamp inside the signature lets a
@@ -55,8 +57,16 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
     private final Clock clock;
     private final Settings settings;
     private final HttpClient http;
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** Endpoints with a sender working on them: the scheduler skips them until it is done. */
+    private final java.util.Set<Long> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> {
         var t = new Thread(r, "webhook-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int SENDERS = 4;
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+        var t = new Thread(r, "webhook-scheduler");
         t.setDaemon(true);
         return t;
     });
@@ -112,18 +122,38 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
 
     private void sendDue() {
         try {
-            for (var d : store.due(clock.instant(), 100)) {
-                deliver(d);
+            var byEndpoint = new java.util.LinkedHashMap<Long, List<WebhookStore.Delivery>>();
+            for (var d : store.due(clock.instant(), 500)) {
+                if (!busy.contains(d.webhookId())) {
+                    byEndpoint.computeIfAbsent(d.webhookId(), k -> new java.util.ArrayList<>()).add(d);
+                }
             }
+            byEndpoint.forEach((endpoint, deliveries) -> {
+                busy.add(endpoint);
+                senders.execute(() -> {
+                    try {
+                        for (var d : deliveries) {
+                            if (!deliver(d)) {
+                                break; // it just failed: no more for this endpoint this round
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("webhook {}: delivery failed; the next round tries again", endpoint, e);
+                    } finally {
+                        busy.remove(endpoint);
+                    }
+                });
+            });
         } catch (RuntimeException e) {
             log.error("webhook delivery round failed; the next round tries again", e);
         }
     }
 
-    private void deliver(WebhookStore.Delivery d) {
+    /** @return whether it was delivered (or is no longer deliverable); false when it failed and waits for a retry */
+    private boolean deliver(WebhookStore.Delivery d) {
         var hook = endpoints.stream().filter(x -> x.id() == d.webhookId()).findFirst().or(() -> store.byId(d.webhookId()));
         if (hook.isEmpty() || !hook.get().status().equals(Webhook.ACTIVE)) {
-            return;
+            return false;
         }
         var w = hook.get();
         var event = Optional.ofNullable(pendingEvents.get(d.eventId())).or(() -> stores.events().find(new EventStore.Query(Optional.empty(),
@@ -131,7 +161,7 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
                 .filter(e -> e.id() == d.eventId()).findFirst());
         if (event.isEmpty()) {
             store.failed(d.id(), d.attempts(), Optional.empty(), "the event is no longer kept (events.retention)");
-            return;
+            return true;
         }
         Attempt attempt;
         try {
@@ -148,7 +178,7 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
                 store.setHealth(w.id(), Webhook.ACTIVE, 0, w.lastError());
                 endpointsChanged();
             }
-            return;
+            return true;
         }
         int failures = w.failures() + 1;
         boolean pause = failures >= settings.pauseAfter();
@@ -159,11 +189,12 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
         }
         if (attempts >= settings.maxAttempts()) {
             store.failed(d.id(), attempts, Optional.empty(), attempt.summary());
-            return;
+            return false;
         }
         long base = settings.retryBase().toMillis();
         long backoff = Math.min(settings.retryMax().toMillis(), base * (1L << Math.min(30, attempts - 1)));
         store.failed(d.id(), attempts, Optional.of(clock.instant().plusMillis(backoff)), attempt.summary());
+        return false;
     }
 
     /** A synthetic `test` event, signed like any other, sent now. */
@@ -214,6 +245,7 @@ public final class WebhookDispatcher implements EventLog.Listener, AutoCloseable
     @Override
     public void close() {
         sender.shutdownNow();
+        senders.shutdownNow();
         try {
             sender.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -173,6 +173,46 @@ class WebhookTest {
     }
 
     @Test
+    void aHangingEndpointOfOneTenantDoesNotHoldBackAnothersWebhooks() throws Exception {
+        try (var slow = new Receiver(body -> {
+                 try {
+                     Thread.sleep(4_000);
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 return 200;
+             });
+             var fast = new Receiver(() -> 200);
+             var h = TestHerald.start(data, Map.of("webhooks.allow_private", "true"))) {
+            var admin = h.admin();
+            var passwords = new java.util.HashMap<String, String>();
+            for (var t : List.of("slowco", "fastco")) {
+                admin.createTenant(t);
+                admin.addDomain(t, t + ".example");
+                passwords.put(t, admin.createMailbox("agent@" + t + ".example").get("credentials").get("password").asText());
+            }
+            expect(201, admin.post("/v1/webhooks", Map.of("tenant", "slowco", "url", slow.url(), "events", "login")));
+            expect(201, admin.post("/v1/webhooks", Map.of("tenant", "fastco", "url", fast.url(), "events", "login")));
+            for (int i = 0; i < 3; i++) { // three logins of the slow tenant first: 12 s of its endpoint's time
+                login(h, "agent@slowco.example", passwords.get("slowco"));
+            }
+            long start = System.nanoTime();
+            login(h, "agent@fastco.example", passwords.get("fastco"));
+            await().atMost(Duration.ofSeconds(3)).until(() -> fast.requests.size() == 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not behind the other tenant's hanging endpoint")
+                    .isLessThan(Duration.ofSeconds(3));
+            assertThat(slow.requests.size()).isLessThan(3);
+        }
+    }
+
+    private static void login(TestHerald h, String user, String password) throws Exception {
+        try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
+            s.hello();
+            assertThat(s.authPlain(user, password)).startsWith("235");
+        }
+    }
+
+    @Test
     void endpointsOnLoopbackOrPrivateAddressesAreRefusedByDefault() {
         try (var h = TestHerald.start(data)) {
             var admin = h.admin();
