@@ -11,9 +11,6 @@ public interface EventStore {
     /** What to read: every present field narrows; events after {@code afterId}, oldest first. */
     record Query(Optional<Long> tenantId, Optional<Instant> since, List<EventType> types, Optional<String> source,
                  Optional<String> messageId, long afterId, int limit) {
-        public static Query all(int limit) {
-            return new Query(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), 0, limit);
-        }
     }
 
     /**

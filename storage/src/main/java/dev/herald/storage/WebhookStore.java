@@ -23,9 +23,6 @@ public interface WebhookStore {
     /** Sets status, failures in a row and the last error. */
     void setHealth(long id, String status, int failures, Optional<String> lastError);
 
-    /** Queues an event for an endpoint (once: a repeat is ignored). */
-    void enqueue(long webhookId, long eventId, Instant dueAt);
-
     /** Queues many {webhookId, eventId} pairs in one transaction (new events: no repeats). */
     void enqueueAll(List<long[]> pairs, Instant dueAt);
 

@@ -19,12 +19,7 @@ public record SendRequest(long tenantId, long workspaceId, long mailboxId, Strin
 
     /** A count setting; "unlimited" (or a value that is not a number) is no limit. */
     public long limit(String setting) {
-        var v = policy.getOrDefault(setting, "unlimited");
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
+        return dev.herald.policy.PolicyNumbers.count(policy.get(setting));
     }
 
     public boolean flag(String setting) {

@@ -85,7 +85,11 @@ public final class WarmupCurve {
                 var b = points.get(i + 1);
                 long from = value(a, i, fullDaily);
                 long to = value(b, i + 1, fullDaily);
-                return from + (day - a.day()) * (to - from) / (b.day() - a.day());
+                try {
+                    return from + Math.multiplyExact(day - a.day(), to - from) / (b.day() - a.day());
+                } catch (ArithmeticException unlimited) {
+                    return Long.MAX_VALUE; // ramping to an unlimited allocation ("full" with warmup.full_daily = unlimited)
+                }
             }
         }
         return value(points.get(0), 0, fullDaily);

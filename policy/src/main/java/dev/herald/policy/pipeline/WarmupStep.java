@@ -29,11 +29,9 @@ public final class WarmupStep implements PolicyStep {
         if (!r.flag("warmup.enabled")) {
             return Verdict.ACCEPT;
         }
-        var c = curve(r.policy().getOrDefault("warmup.curve", WarmupCurve.DEFAULT));
-        long full = r.limit("warmup.full_daily");
         var midnight = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), 86_400L) * 86_400L + 86_400L);
         long day = r.warmup().domainDay();
-        long cap = c.capOn(day, full);
+        long cap = capOn(r.policy(), day);
         if (cap != Long.MAX_VALUE && ledger.domainToday(r.sendingDomain()).count(now) >= cap) {
             return new Verdict.Defer(midnight, "warm-up day " + day + " of " + r.sendingDomain() + ": today's cap of " + cap
                     + " messages reached; the rest leaves from " + midnight);
@@ -41,13 +39,19 @@ public final class WarmupStep implements PolicyStep {
         if (r.warmup().sourceAddress().isPresent()) {
             var address = r.warmup().sourceAddress().get();
             long sourceDay = r.warmup().sourceDay();
-            long sourceCap = c.capOn(sourceDay, full);
+            long sourceCap = capOn(r.policy(), sourceDay);
             if (sourceCap != Long.MAX_VALUE && ledger.sourceToday(address).count(now) >= sourceCap) {
                 return new Verdict.Defer(midnight, "warm-up day " + sourceDay + " of source address " + address + ": today's cap of "
                         + sourceCap + " messages reached; the rest leaves from " + midnight);
             }
         }
         return Verdict.ACCEPT;
+    }
+
+    /** The cap on warm-up day {@code day} under these policy values (warmup.curve, warmup.full_daily); Long.MAX_VALUE once warm. */
+    public long capOn(java.util.Map<String, String> policy, long day) {
+        return curve(policy.getOrDefault("warmup.curve", WarmupCurve.DEFAULT)).capOn(day,
+                dev.herald.policy.PolicyNumbers.count(policy.get("warmup.full_daily")));
     }
 
     /** The curve is parsed once per distinct text, not per decision. */

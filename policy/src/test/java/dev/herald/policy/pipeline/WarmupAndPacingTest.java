@@ -35,6 +35,8 @@ class WarmupAndPacingTest {
         assertThat(WarmupCurve.cap(45, 10_000)).isEqualTo(10_000);
         assertThat(WarmupCurve.cap(46, 10_000)).isEqualTo(Long.MAX_VALUE);
         assertThat(WarmupCurve.cap(30, 200)).as("a full allocation below 500 stays at 500").isEqualTo(500);
+        assertThat(WarmupCurve.cap(21, Long.MAX_VALUE)).isEqualTo(500);
+        assertThat(WarmupCurve.cap(30, Long.MAX_VALUE)).as("towards an unlimited allocation: no cap, not an overflow").isEqualTo(Long.MAX_VALUE);
         for (long d = 1; d < 45; d++) {
             assertThat(WarmupCurve.cap(d + 1, 10_000)).as("day %d", d + 1).isGreaterThanOrEqualTo(WarmupCurve.cap(d, 10_000));
         }

@@ -111,12 +111,6 @@ public final class EventLog implements AutoCloseable {
                 Optional.of(domainOf(u.address())), Optional.empty(), Optional.empty(), Optional.empty(), detail));
     }
 
-    /** Records an event about a tenant or one of its domains (breakers, admin actions), or the server (no tenant). */
-    public void tenant(EventType type, Optional<Long> tenantId, Optional<String> domain, String detail) {
-        record(new Event(0, clock.instant(), type, tenantId, Optional.empty(), Optional.empty(), domain, Optional.empty(), Optional.empty(),
-                Optional.empty(), detail));
-    }
-
     public void record(Event event) {
         if (!enabled) {
             return;

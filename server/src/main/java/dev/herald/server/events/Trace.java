@@ -37,14 +37,14 @@ public final class Trace {
         }
         events.flush();
         var sources = new LinkedHashSet<String>();
-        if (!find(key, Optional.empty()).isEmpty()) {
+        if (!find(key).isEmpty()) {
             sources.add(key);
         }
         var bracketed = key.startsWith("<") ? key : "<" + key + ">";
         sources.addAll(stores.events().sourcesOf(bracketed));
         var messages = new ArrayList<Map<String, Object>>();
         for (var source : sources) {
-            var all = find(source, Optional.empty());
+            var all = find(source);
             // A tenant sees a message that is its own (an event of its tenant), and only the events that are not another's.
             if (!caller.isAdmin() && all.stream().noneMatch(e -> e.tenantId().equals(caller.tenantId()))) {
                 continue;
@@ -61,8 +61,8 @@ public final class Trace {
         return out;
     }
 
-    private List<Event> find(String source, Optional<Long> tenant) {
-        return stores.events().find(new EventStore.Query(tenant, Optional.empty(), List.of(), Optional.of(source), Optional.empty(), 0,
+    private List<Event> find(String source) {
+        return stores.events().find(new EventStore.Query(Optional.empty(), Optional.empty(), List.of(), Optional.of(source), Optional.empty(), 0,
                 MAX_EVENTS));
     }
 

@@ -69,6 +69,7 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final DeliveryJournal journal;
 
     private final dev.herald.server.policy.SendPolicy policy;
+    private final dev.herald.server.policy.EffectivePolicy tenantPolicy;
     private final VerpToken verp;
     private final dev.herald.server.policy.Unsubscribes unsubscribes;
     /** Signed bytes per message and sending domain within one poll: one signature for all its recipients. */
@@ -81,6 +82,7 @@ public final class OutboundDeliverer implements AutoCloseable {
         this.policy = policy;
         this.verp = verp;
         this.stores = stores;
+        this.tenantPolicy = new dev.herald.server.policy.EffectivePolicy(stores);
         this.spool = spool;
         this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses());
         this.client = client;
@@ -181,12 +183,7 @@ public final class OutboundDeliverer implements AutoCloseable {
     }
 
     private int weight(long tenantId) {
-        var layers = List.of(
-                new dev.herald.policy.PolicyLayer(dev.herald.storage.model.PolicyLevel.SERVER,
-                        stores.policies().values(dev.herald.storage.model.PolicyTarget.SERVER)),
-                new dev.herald.policy.PolicyLayer(dev.herald.storage.model.PolicyLevel.TENANT, stores.policies().values(
-                        new dev.herald.storage.model.PolicyTarget(dev.herald.storage.model.PolicyLevel.TENANT, tenantId))));
-        var value = dev.herald.policy.PolicyResolver.resolve(layers).get("fair_share.weight").value();
+        var value = tenantPolicy.ofTenant(tenantId).get("fair_share.weight");
         try {
             return Math.max(1, Math.min(1000, Integer.parseInt(value)));
         } catch (NumberFormatException e) {

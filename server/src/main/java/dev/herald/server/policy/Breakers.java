@@ -1,5 +1,6 @@
 package dev.herald.server.policy;
 
+import dev.herald.policy.PolicyNumbers;
 import dev.herald.policy.pipeline.BreakerBoard;
 import dev.herald.policy.pipeline.BreakerBoard.State;
 import dev.herald.storage.Stores;
@@ -176,11 +177,6 @@ public final class Breakers {
         judge(e, now);
     }
 
-    /** Whether the domain is paused (by its breaker or an admin): its mail is held. */
-    public boolean domainPaused(String domain) {
-        return stores.domains().byName(domain.toLowerCase(Locale.ROOT)).map(d -> d.status() == Status.PAUSED).orElse(false);
-    }
-
     /** An admin resumed a domain: its window starts afresh, its mail held for the pause goes out. */
     public void resumedDomain(long tenantId, String domain) {
         var key = new DomainKey(domain.toLowerCase(Locale.ROOT));
@@ -300,9 +296,9 @@ public final class Breakers {
             return;
         }
         var values = policy.of(mailbox.get());
-        var t = new BreakerBoard.Thresholds(count(values.get("breaker.min_volume")), percent(values.get("breaker.bounce_review")),
-                percent(values.get("breaker.bounce_pause")), percent(values.get("breaker.complaint_review")),
-                percent(values.get("breaker.complaint_pause")));
+        var t = new BreakerBoard.Thresholds(PolicyNumbers.count(values.get("breaker.min_volume")),
+                PolicyNumbers.fraction(values.get("breaker.bounce_review")), PolicyNumbers.fraction(values.get("breaker.bounce_pause")),
+                PolicyNumbers.fraction(values.get("breaker.complaint_review")), PolicyNumbers.fraction(values.get("breaker.complaint_pause")));
         for (var key : keys(e)) {
             var standing = board.judge(key, t, now);
             var before = last.put(key, standing.state());
@@ -323,22 +319,6 @@ public final class Breakers {
             }
             transition(e.tenantId(), key instanceof MailboxKey m ? java.util.Optional.of(m.id()) : java.util.Optional.empty(), scope, name,
                     standing, "");
-        }
-    }
-
-    private static long count(String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (RuntimeException ex) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    private static double percent(String v) {
-        try {
-            return Double.parseDouble(v.trim().replace("%", "")) / 100.0;
-        } catch (RuntimeException ex) {
-            return Double.MAX_VALUE;
         }
     }
 }

@@ -22,21 +22,20 @@ public final class EffectivePolicy {
     }
 
     public Map<String, String> of(Mailbox m) {
-        var layers = List.of(
-                new PolicyLayer(PolicyLevel.SERVER, stores.policies().values(PolicyTarget.SERVER)),
-                new PolicyLayer(PolicyLevel.TENANT, stores.policies().values(new PolicyTarget(PolicyLevel.TENANT, m.tenantId()))),
-                new PolicyLayer(PolicyLevel.WORKSPACE, stores.policies().values(new PolicyTarget(PolicyLevel.WORKSPACE, m.workspaceId()))),
-                new PolicyLayer(PolicyLevel.MAILBOX, stores.policies().values(new PolicyTarget(PolicyLevel.MAILBOX, m.id()))));
-        var out = new HashMap<String, String>();
-        PolicyResolver.resolve(layers).forEach((name, v) -> out.put(name, v.value()));
-        return out;
+        return resolve(List.of(layer(PolicyTarget.SERVER), layer(new PolicyTarget(PolicyLevel.TENANT, m.tenantId())),
+                layer(new PolicyTarget(PolicyLevel.WORKSPACE, m.workspaceId())), layer(new PolicyTarget(PolicyLevel.MAILBOX, m.id()))));
     }
 
     /** A tenant's values (tenant → server → default): what its domains and the tenant itself are judged by. */
     public Map<String, String> ofTenant(long tenantId) {
-        var layers = List.of(
-                new PolicyLayer(PolicyLevel.SERVER, stores.policies().values(PolicyTarget.SERVER)),
-                new PolicyLayer(PolicyLevel.TENANT, stores.policies().values(new PolicyTarget(PolicyLevel.TENANT, tenantId))));
+        return resolve(List.of(layer(PolicyTarget.SERVER), layer(new PolicyTarget(PolicyLevel.TENANT, tenantId))));
+    }
+
+    private PolicyLayer layer(PolicyTarget target) {
+        return new PolicyLayer(target.level(), stores.policies().values(target));
+    }
+
+    private static Map<String, String> resolve(List<PolicyLayer> layers) {
         var out = new HashMap<String, String>();
         PolicyResolver.resolve(layers).forEach((name, v) -> out.put(name, v.value()));
         return out;

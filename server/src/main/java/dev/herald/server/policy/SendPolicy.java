@@ -36,6 +36,7 @@ public final class SendPolicy {
 
     private final dev.herald.server.events.EventLog events;
     private final WarmupDays warmupDays;
+    private final dev.herald.policy.pipeline.WarmupStep warmup = new dev.herald.policy.pipeline.WarmupStep(ledger);
 
     public SendPolicy(Stores stores, SuppressionIndex suppressions, Breakers breakers, Clock clock, dev.herald.server.events.EventLog events) {
         this.events = events;
@@ -49,7 +50,7 @@ public final class SendPolicy {
         var lists = new RecipientListStep();
         this.atSubmission = new PolicyPipeline(List.of(suppression, lists, new HoldForApprovalStep(), new BudgetStep(ledger)), clock);
         this.beforeSending = new PolicyPipeline(List.of(suppression, lists, new dev.herald.policy.pipeline.RecipientDomainPacingStep(ledger),
-                new dev.herald.policy.pipeline.WarmupStep(ledger)), clock);
+                warmup), clock);
         var since = clock.instant().minus(Duration.ofDays(30));
         for (var e : stores.mail().sentSince(since)) {
             e.mailboxId().ifPresent(m -> ledger.record(e.tenantId(), m, e.run(), e.createdAt(), 1));
@@ -71,7 +72,9 @@ public final class SendPolicy {
 
     /** The decision for one remote recipient of a submitting mailbox. */
     public PolicyPipeline.Decision atSubmission(Mailbox sender, String recipient, Optional<String> run, String stream, int pending) {
-        return atSubmission.decide(request(sender, recipient, run, stream, pending, false));
+        // Warm-up applies when the mail leaves; at submission it is not looked at.
+        return atSubmission.decide(request(sender, recipient, run, stream, pending, policy.of(sender),
+                dev.herald.policy.pipeline.WarmupAge.WARM));
     }
 
     /**
@@ -84,12 +87,7 @@ public final class SendPolicy {
             return Optional.of("this mailbox's policy holds outgoing mail for approval");
         }
         if (run.isPresent() && "hold".equals(values.get("run.over_budget"))) {
-            long limit;
-            try {
-                limit = Long.parseLong(values.getOrDefault("run.limit", "unlimited"));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
+            long limit = dev.herald.policy.PolicyNumbers.count(values.get("run.limit"));
             if (ledger.run(sender.tenantId(), run.get()).count(clock.instant()) > limit) {
                 return Optional.of("run " + run.get() + " has used its budget of " + limit + " messages; held for approval");
             }
@@ -114,15 +112,17 @@ public final class SendPolicy {
                     "<" + e.recipient() + "> is on this tenant's suppression list (" + w + ")")))
                     .orElse(new PolicyPipeline.Decision("", Verdict.ACCEPT));
         }
-        var paused = pausedSender(sender.get());
+        // The sending domain is read once: for its paused status and for its warm-up age.
+        var domain = stores.domains().byName(domainOf(sender.get().address()));
+        var paused = pausedSender(sender.get(), domain);
         if (paused.isPresent()) {
             return new PolicyPipeline.Decision("breaker", new Verdict.Hold(paused.get()));
         }
-        var request = request(sender.get(), e.recipient(), e.run(), e.stream(), 0, true);
+        var values = policy.of(sender.get());
+        var request = request(sender.get(), e.recipient(), e.run(), e.stream(), 0, values, warmupAge(sender.get().tenantId(), domain, values));
         var d = beforeSending.decide(request);
         if (d.verdict().accepted()) {
-            var domain = e.sender().substring(e.sender().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
-            ledger.recordLeaving(e.tenantId(), domain, request.warmup().sourceAddress(),
+            ledger.recordLeaving(e.tenantId(), domainOf(e.sender()).toLowerCase(java.util.Locale.ROOT), request.warmup().sourceAddress(),
                     e.recipient().substring(e.recipient().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT), clock.instant());
         }
         return d;
@@ -189,14 +189,13 @@ public final class SendPolicy {
     }
 
     /** Why a sender's queued mail is held: its mailbox, domain or tenant is paused. */
-    private Optional<String> pausedSender(Mailbox m) {
+    private Optional<String> pausedSender(Mailbox m, Optional<dev.herald.storage.model.Domain> domain) {
         if (m.status() == dev.herald.storage.model.Status.PAUSED) {
             return Optional.of(PAUSED_PREFIX + "mailbox " + m.address() + " is paused");
         }
-        var domain = m.address().substring(m.address().lastIndexOf('@') + 1);
-        if (breakers.domainPaused(domain)) {
-            return Optional.of(PAUSED_PREFIX + "domain " + domain + " is paused"
-                    + (breakers.pausedDomain(domain) ? " by its circuit breaker" : ""));
+        if (domain.isPresent() && domain.get().status() == dev.herald.storage.model.Status.PAUSED) {
+            var name = domain.get().name();
+            return Optional.of(PAUSED_PREFIX + "domain " + name + " is paused" + (breakers.pausedDomain(name) ? " by its circuit breaker" : ""));
         }
         var tenant = stores.tenants().byId(m.tenantId());
         if (tenant.isPresent() && tenant.get().status() == dev.herald.storage.model.Status.PAUSED) {
@@ -208,23 +207,24 @@ public final class SendPolicy {
     /** The start of the reason a paused sender's mail is held; a resume releases what carries it. */
     public static final String PAUSED_PREFIX = "sender paused: ";
 
-    private SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending, boolean sending) {
-        var domain = sender.address().substring(sender.address().lastIndexOf('@') + 1);
-        Map<String, String> values = policy.of(sender);
-        // Warm-up applies when the mail leaves; at submission it is not looked at.
-        var age = sending ? warmupAge(sender.tenantId(), domain, values) : dev.herald.policy.pipeline.WarmupAge.WARM;
-        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domain, recipient, run, stream, values, pending, age);
+    private static SendRequest request(Mailbox sender, String recipient, Optional<String> run, String stream, int pending,
+                                       Map<String, String> values, dev.herald.policy.pipeline.WarmupAge age) {
+        return new SendRequest(sender.tenantId(), sender.workspaceId(), sender.id(), domainOf(sender.address()), recipient, run, stream,
+                values, pending, age);
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1);
     }
 
     /** The sending domain's warm-up day, and its dedicated source address's (a route's pinned one), if any. */
-    private dev.herald.policy.pipeline.WarmupAge warmupAge(long tenantId, String domainName, Map<String, String> values) {
+    private dev.herald.policy.pipeline.WarmupAge warmupAge(long tenantId, Optional<dev.herald.storage.model.Domain> domain,
+                                                           Map<String, String> values) {
         var now = clock.instant();
-        var domain = stores.domains().byName(domainName);
         if (domain.isEmpty()) {
             return dev.herald.policy.pipeline.WarmupAge.WARM;
         }
-        long day = warmupDays.domainDay(domain.get().name(), domain.get().createdAt(), now, rate(values.get("warmup.max_bounce_rate")),
-                rate(values.get("warmup.max_complaint_rate")));
+        long day = warmupDay(domain.get(), values, now);
         var source = stores.routes().forSending(tenantId, Optional.of(domain.get().id())).flatMap(r -> r.sourceAddress());
         return new dev.herald.policy.pipeline.WarmupAge(day, source, source.map(a -> warmupDays.sourceDay(a, now)).orElse(0L));
     }
@@ -236,29 +236,13 @@ public final class SendPolicy {
         if (!Boolean.parseBoolean(values.getOrDefault("warmup.enabled", "true"))) {
             return new long[] {0, -1, ledger.domainToday(domain.name()).count(now)};
         }
-        long day = warmupDays.domainDay(domain.name(), domain.createdAt(), now, rate(values.get("warmup.max_bounce_rate")),
-                rate(values.get("warmup.max_complaint_rate")));
-        long full;
-        try {
-            full = Long.parseLong(values.getOrDefault("warmup.full_daily", "10000"));
-        } catch (NumberFormatException e) {
-            full = Long.MAX_VALUE / 4;
-        }
-        long cap;
-        try {
-            cap = dev.herald.policy.pipeline.WarmupCurve.parse(values.getOrDefault("warmup.curve", dev.herald.policy.pipeline.WarmupCurve.DEFAULT))
-                    .capOn(day, full);
-        } catch (RuntimeException e) {
-            cap = dev.herald.policy.pipeline.WarmupCurve.cap(day, full);
-        }
+        long day = warmupDay(domain, values, now);
+        long cap = warmup.capOn(values, day);
         return new long[] {day, cap == Long.MAX_VALUE ? -1 : cap, ledger.domainToday(domain.name()).count(now)};
     }
 
-    private static double rate(String percent) {
-        try {
-            return Double.parseDouble(percent.trim().replace("%", "")) / 100.0;
-        } catch (RuntimeException e) {
-            return Double.MAX_VALUE;
-        }
+    private long warmupDay(dev.herald.storage.model.Domain domain, Map<String, String> values, java.time.Instant now) {
+        return warmupDays.domainDay(domain.name(), domain.createdAt(), now, dev.herald.policy.PolicyNumbers.fraction(values.get("warmup.max_bounce_rate")),
+                dev.herald.policy.PolicyNumbers.fraction(values.get("warmup.max_complaint_rate")));
     }
 }

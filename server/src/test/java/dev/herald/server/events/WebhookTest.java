@@ -107,7 +107,8 @@ class WebhookTest {
             send(h, "x@other.example", otherPassword, "y@other.example", "<w2@other.example>");
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deduplicated().values().stream()
                     .anyMatch(e -> e.get("type").asText().equals("received")));
-            Thread.sleep(1_000); // a few sender rounds: nothing else may arrive
+            // Every delivery made (the `received` one on its third try), then a few sender rounds in which nothing else may arrive.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() == 6);
 
             for (var r : receiver.requests) {
                 var expected = hmac(secret, r.timestamp() + "." + new String(r.body(), StandardCharsets.UTF_8));
@@ -162,7 +163,7 @@ class WebhookTest {
             assertThat(webhook(admin).get("failures_in_a_row").asInt()).isEqualTo(3);
             assertThat(webhook(admin).get("last_error").asText()).isEqualTo("HTTP 503");
             int seen = receiver.requests.size();
-            Thread.sleep(800);
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests.size() == seen);
             assertThat(receiver.requests).as("a paused endpoint is not called").hasSize(seen);
 
             failing.set(false);

@@ -1,6 +1,5 @@
 package dev.herald.storage.h2;
 
-import dev.herald.storage.DuplicateException;
 import dev.herald.storage.WebhookStore;
 import dev.herald.storage.model.Webhook;
 import java.sql.ResultSet;
@@ -43,16 +42,6 @@ public final class H2WebhookStore implements WebhookStore {
     public void setHealth(long id, String status, int failures, Optional<String> lastError) {
         jdbc.update("UPDATE webhooks SET status = ?, failures = ?, last_error = ? WHERE id = ?", status, failures,
                 lastError.map(e -> e.length() > 1000 ? e.substring(0, 1000) : e), id);
-    }
-
-    @Override
-    public void enqueue(long webhookId, long eventId, Instant dueAt) {
-        try {
-            jdbc.update("INSERT INTO webhook_deliveries(webhook_id, event_id, state, attempts, next_at) VALUES (?, ?, 'pending', 0, ?)",
-                    webhookId, eventId, dueAt);
-        } catch (DuplicateException already) {
-            // queued before: once per event and endpoint
-        }
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class MailHandler {
                         + " is paused: an admin can resume it with `herald tenant resume`"));
             }
             var domain = user.address().substring(user.address().lastIndexOf('@') + 1);
-            if (ctx.sendPolicy().breakers().domainPaused(domain)) {
+            if (ctx.stores().domains().byName(domain).filter(d -> d.status() == Status.PAUSED).isPresent()) {
                 return Outcome.reply(Replies.MAILBOX_PAUSED.withText(ctx.sendPolicy().breakers().pausedDomain(domain)
                         ? "domain " + domain + " is paused by its circuit breaker (bounce or complaint rate too high): an admin can resume it"
                                 + " with `herald domain resume " + domain + "`"
