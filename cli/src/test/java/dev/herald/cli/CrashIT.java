@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,9 +45,9 @@ class CrashIT {
 
     @Test
     void everyAcknowledgedMessageSurvivesSigkillExactlyOnce() throws Exception {
-        int http = freePort();
-        int mx = freePort();
-        var server = start(http, mx, "run-1.log");
+        var server = start("run-1.log");
+        int http = server.http;
+        int mx = server.mx;
         var key = Files.readString(data.resolve("data/admin.key")).trim();
         post(http, key, "/v1/tenants", Map.of("name", "crash"));
         post(http, key, "/v1/domains", Map.of("name", "crash.example", "tenant", "crash"));
@@ -66,20 +65,20 @@ class CrashIT {
         }
         // Kill mid-stream, once a good number of messages have been acknowledged.
         await().atMost(Duration.ofSeconds(60)).until(() -> ackCount.get() >= 400);
-        server.destroyForcibly(); // SIGKILL
-        server.waitFor(10, TimeUnit.SECONDS);
+        server.process.destroyForcibly(); // SIGKILL
+        server.process.waitFor(10, TimeUnit.SECONDS);
         for (var t : threads) {
             t.join(30_000);
         }
         assertThat(acked.size()).isGreaterThanOrEqualTo(400).isLessThan(CONNECTIONS * PER_CONNECTION);
 
-        var again = start(http, mx, "run-2.log");
+        var again = start("run-2.log");
         try {
             // Wait for the replay to settle: the count stops changing and covers every acknowledged message.
             Map<String, Integer> present = new HashMap<>();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 present.clear();
-                present.putAll(inbox(http, key));
+                present.putAll(inbox(again.http, key));
                 return present.keySet().containsAll(acked);
             });
             var duplicates = present.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
@@ -91,8 +90,7 @@ class CrashIT {
                     acked.size(), present.size(), inFlight.size());
             assertThat(inFlight.size()).as("only messages in flight at the kill").isLessThanOrEqualTo(CONNECTIONS * 64);
         } finally {
-            again.destroy();
-            again.waitFor(30, TimeUnit.SECONDS);
+            again.close();
         }
     }
 
@@ -147,16 +145,10 @@ class CrashIT {
         }
     }
 
-    private Process start(int http, int mx, String log) throws IOException {
-        var p = new ProcessBuilder("java", "-jar", JAR.toString(), "serve", "--data", data.resolve("data").toString(),
-                "--http-port", String.valueOf(http), "--set", "smtp.mx.port=" + mx, "--set", "smtp.submission.port=0",
-                "--set", "smtp.submissions.port=0", "--set", "imap.port=0", "--set", "imaps.port=0", "--set", "server.hostname=crash.test")
-                .redirectErrorStream(true).redirectOutput(data.resolve(log).toFile()).start();
-        var client = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        return p;
+    /** Every listener on a port the kernel picks: a restart gets new ones, read from its log. */
+    private ServeProcess start(String log) throws IOException {
+        return ServeProcess.start(java.util.List.of("java", "-jar", JAR.toString(), "serve", "--data", data.resolve("data").toString(),
+                "--set", "server.hostname=crash.test"), data, data.resolve(log));
     }
 
     private static JsonNode post(int port, String key, String path, Object body) throws Exception {
@@ -174,11 +166,5 @@ class CrashIT {
         var counts = new HashMap<String, Integer>();
         JSON.readTree(resp.body()).get("messages").forEach(m -> counts.merge(m.get("message_id").asText(), 1, Integer::sum));
         return counts;
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

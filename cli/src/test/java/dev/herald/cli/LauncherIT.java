@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,49 +31,49 @@ class LauncherIT {
 
     @Test
     void serveCreateInterruptRestart() throws Exception {
-        int port = freePort();
-        var server = serve(port, work.resolve("serve-1.log"));
+        var server = serve(work.resolve("serve-1.log"));
         try {
-            awaitHealthy(port);
-            assertThat(Files.readString(work.resolve("serve-1.log"))).contains("Herald is running. HTTP API: http://127.0.0.1:" + port);
+            awaitHealthy(server.http);
+            assertThat(Files.readString(server.log)).contains("Herald is running. HTTP API: http://127.0.0.1:" + server.http);
 
             // A second shell: same working directory, no flags but where the server listens.
-            var create = run(port, "tenant", "create", "acme");
+            var create = run(server.http, "tenant", "create", "acme");
             assertThat(create.exit).as(create.output).isZero();
             assertThat(create.output).contains("created tenant acme");
             assertThat(Files.exists(work.resolve("data/admin.key"))).isTrue();
 
-            var second = new ProcessBuilder(LAUNCHER.toString(), "serve", "--http-port", String.valueOf(freePort()))
-                    .directory(work.toFile()).redirectErrorStream(true).start();
+            var secondCmd = new ArrayList<>(List.of(LAUNCHER.toString(), "serve"));
+            secondCmd.addAll(ServeProcess.ANY_PORTS);
+            var second = new ProcessBuilder(secondCmd).directory(work.toFile()).redirectErrorStream(true).start();
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
             var secondOut = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(second.exitValue()).as(secondOut).isEqualTo(1);
             assertThat(secondOut).contains("is in use by another Herald process");
 
-            interrupt(server);
-            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGINT").isTrue();
-            assertThat(Files.readString(work.resolve("serve-1.log"))).contains("Herald stopped");
+            interrupt(server.process);
+            assertThat(server.stopWithin(Duration.ofSeconds(30))).as("stops on SIGINT (a JVM started with SIGINT ignored, e.g. "
+                    + "under 'cmd &' in a script, keeps it ignored)").isTrue();
+            assertThat(Files.readString(server.log)).contains("Herald stopped");
         } finally {
-            server.destroyForcibly();
+            server.process.destroyForcibly();
         }
 
-        var again = serve(port, work.resolve("serve-2.log"));
+        var again = serve(work.resolve("serve-2.log"));
         try {
-            awaitHealthy(port);
-            var list = run(port, "tenant", "list");
+            awaitHealthy(again.http);
+            var list = run(again.http, "tenant", "list");
             assertThat(list.exit).as(list.output).isZero();
             assertThat(list.output).contains("acme");
-            assertThat(Files.readString(work.resolve("serve-2.log"))).doesNotContain("created the admin API key");
+            assertThat(Files.readString(again.log)).doesNotContain("created the admin API key");
         } finally {
-            interrupt(again);
-            again.waitFor(30, TimeUnit.SECONDS);
-            again.destroyForcibly();
+            interrupt(again.process);
+            again.close();
         }
     }
 
-    private Process serve(int port, Path log) throws IOException {
-        return new ProcessBuilder(LAUNCHER.toString(), "serve", "--http-port", String.valueOf(port))
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    /** `./herald serve` with every listener on a port of the kernel's choosing (none can collide). */
+    private ServeProcess serve(Path log) throws IOException {
+        return ServeProcess.start(List.of(LAUNCHER.toString(), "serve"), work, log);
     }
 
     private record Result(int exit, String output) {
@@ -103,11 +102,5 @@ class LauncherIT {
     /** What Ctrl-C sends. The launcher execs java, so the process is the JVM itself. */
     private static void interrupt(Process p) throws Exception {
         new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).inheritIO().start().waitFor();
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -8,7 +8,6 @@ import dev.herald.server.outbound.ScriptedMx;
 import dev.herald.server.testing.LoopbackDnsServer;
 import dev.herald.server.testing.SmtpScript;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,13 +41,12 @@ class OutboundCrashIT {
     void killDuringDeliveryLosesNothingAndRepeatsNothingConfirmed() throws Exception {
         try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> "250 2.0.0 ok")) {
             dns.mx("sink.example", 10, "mx.sink.example").a("mx.sink.example", "127.0.0.1");
-            int http = freePort();
-            int submissions = freePort();
             var settings = new String[] {"--set", "dns.resolver=" + dns.address(), "--set", "outbound.port=" + mx.port(),
-                    "--set", "outbound.allow_private_mx=true", "--set", "outbound.retry_schedule=1s", "--set", "smtp.mx.port=0",
-                    "--set", "smtp.submission.port=0", "--set", "smtp.submissions.port=" + submissions, "--set", "imap.port=0",
-                    "--set", "imaps.port=0", "--set", "server.hostname=crash.test"};
-            var server = start(http, settings, "run-1.log");
+                    "--set", "outbound.allow_private_mx=true", "--set", "outbound.retry_schedule=1s", 
+                    "--set", "server.hostname=crash.test"};
+            var server = start(settings, "run-1.log");
+            int http = server.http;
+            int submissions = server.submissions;
             var key = Files.readString(data.resolve("data/admin.key")).trim();
             // 5,000 messages from one mailbox of a new domain: far over the default budgets, warm-up and pacing.
             var unlimited = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v1/policy"))
@@ -81,11 +79,11 @@ class OutboundCrashIT {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> mx.accepted.size() >= 500);
             var confirmed = delivered(http, key); // recorded delivered before the kill (a subset of them)
-            server.destroyForcibly(); // SIGKILL, mid-delivery
-            server.waitFor(10, TimeUnit.SECONDS);
+            server.process.destroyForcibly(); // SIGKILL, mid-delivery
+            server.process.waitFor(10, TimeUnit.SECONDS);
             assertThat(confirmed).isNotEmpty().hasSizeLessThan(MESSAGES);
 
-            var again = start(http, settings, "run-2.log");
+            var again = start(settings, "run-2.log");
             try {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> seqs(mx).keySet().size() == MESSAGES);
                 var counts = seqs(mx);
@@ -100,8 +98,7 @@ class OutboundCrashIT {
                 System.err.printf("OutboundCrashIT: %d confirmed before the kill; %d of %d delivered twice (in flight at the kill)%n",
                         confirmed.size(), repeated, MESSAGES);
             } finally {
-                again.destroy();
-                again.waitFor(30, TimeUnit.SECONDS);
+                again.close();
             }
         }
     }
@@ -129,16 +126,11 @@ class OutboundCrashIT {
         return out;
     }
 
-    private Process start(int http, String[] settings, String log) throws IOException {
-        var cmd = new java.util.ArrayList<>(java.util.List.of("java", "-jar", JAR.toString(), "serve", "--data", data.resolve("data").toString(),
-                "--http-port", String.valueOf(http)));
+    /** Every listener on a port the kernel picks: a restart gets new ones, read from its log. */
+    private ServeProcess start(String[] settings, String log) throws IOException {
+        var cmd = new java.util.ArrayList<>(java.util.List.of("java", "-jar", JAR.toString(), "serve", "--data", data.resolve("data").toString()));
         cmd.addAll(java.util.List.of(settings));
-        var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolve(log).toFile()).start();
-        var client = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        return p;
+        return ServeProcess.start(cmd, data, data.resolve(log));
     }
 
     private static String post(int port, String key, String path, Object body) throws Exception {
@@ -147,11 +139,5 @@ class OutboundCrashIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(201);
         return resp.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

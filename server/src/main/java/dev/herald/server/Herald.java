@@ -21,6 +21,7 @@ import dev.herald.server.provisioning.WorkspaceService;
 import dev.herald.storage.DataDirectory;
 import dev.herald.storage.Database;
 import dev.herald.storage.Secrets;
+import dev.herald.storage.Stores;
 import dev.herald.storage.model.NewApiKey;
 import dev.herald.storage.model.Scope;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ import java.util.concurrent.Executors;
 import dev.herald.server.delivery.DeliveryProcessor;
 import dev.herald.server.delivery.ThreadIndexer;
 import dev.herald.server.http.routes.MessageRoutes;
-import dev.herald.server.smtp.AuthThrottle;
 import dev.herald.server.smtp.ConnectionLimiter;
 import dev.herald.server.smtp.MessageAcceptor;
 import dev.herald.server.smtp.SmtpAuthenticator;
@@ -134,22 +134,25 @@ public final class Herald implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock),
-                    new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), acceptor, Optional.of(ssl),
+            // One throttle and one record of failed logins for SMTP, IMAP and the HTTP API.
+            var logins = new dev.herald.server.auth.LoginGuard(new dev.herald.server.auth.LoginThrottle(config.authThrottle(), clock), blocking);
+            logins.addListener(f -> eventLog.record(failedLoginEvent(stores, clock, f)));
+            var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock), logins, acceptor, Optional.of(ssl),
                     new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy, verp, unsubscribes);
             var smtp = new SmtpServer(smtpContext);
             var imapContext = new dev.herald.server.imap.ImapContext(config, stores, spool, delivery, smtpContext.authenticator(),
-                    new AuthThrottle(config.smtpAuthMaxFailures(), config.smtpAuthFailureWindow(), clock), events, Optional.of(ssl), blocking,
+                    logins, events, Optional.of(ssl), blocking,
                     clock, config.imapMaxLiteral(), new dev.herald.server.imap.session.FolderSnapshots(stores.mail()), eventLog);
             var imap = new dev.herald.server.imap.ImapServer(imapContext);
             var dsn = new dev.herald.server.outbound.DsnReporter(spool, delivery, config.hostname(), clock);
+            var mxResolver = new dev.herald.server.outbound.MxResolver(config.dnsResolver(), config.dnsTimeout(), config.outboundAllowPrivateMx(),
+                    config.outboundPort(), java.time.Duration.ofMinutes(5), config.hostname());
             var outbound = config.outboundEnabled() ? java.util.Optional.of(new dev.herald.server.outbound.OutboundDeliverer(stores, spool,
-                    new dev.herald.server.outbound.MxResolver(config.dnsResolver(), config.dnsTimeout(), config.outboundAllowPrivateMx(),
-                            config.outboundPort(), java.time.Duration.ofMinutes(5), config.hostname()),
+                    mxResolver,
                     new dev.herald.server.outbound.SmtpClient(config.hostname(), config.outboundConnectTimeout(), config.outboundCommandTimeout()),
                     new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
                             config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
-                            config.outboundSourceAddresses()),
+                            config.outboundSourceAddresses(), config.outboundAllowPrivateRelays()),
                     clock, dsn,
                     dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))
                     : java.util.Optional.<dev.herald.server.outbound.OutboundDeliverer>empty();
@@ -162,6 +165,7 @@ public final class Herald implements AutoCloseable {
             eventLog.addListener(audit);
             var metrics = new dev.herald.server.events.Metrics(stores, smtpContext.limiter()::open, imap::openConnections);
             eventLog.addListener(metrics);
+            logins.addListener(metrics::loginFailed);
             eventLog.addDeliveryListener(metrics::delivered);
             var router = new Router();
             router.add("GET", "/metrics", req -> {
@@ -188,7 +192,8 @@ public final class Herald implements AutoCloseable {
             });
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
-            dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups));
+            dev.herald.server.http.routes.RouteRoutes.register(router, new dev.herald.server.provisioning.RouteService(stores, lookups,
+                    config.outboundAllowPrivateRelays(), mxResolver::addressesOf));
             dev.herald.server.http.routes.QueueRoutes.register(router, new dev.herald.server.provisioning.QueueService(stores, lookups, clock, dsn), stores);
 
             var background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -203,7 +208,7 @@ public final class Herald implements AutoCloseable {
                     config.httpIdleTimeout(), router, keys, (caller, method, path, status) -> eventLog.record(new dev.herald.storage.model.Event(0,
                     clock.instant(), dev.herald.storage.model.EventType.ADMIN, caller.tenantId(), Optional.empty(), caller.mailboxId(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "key " + caller.keyId() + " ("
-                    + caller.scope().name().toLowerCase(java.util.Locale.ROOT) + "): " + method + " " + path + " -> " + status)));
+                    + caller.scope().name().toLowerCase(java.util.Locale.ROOT) + "): " + method + " " + path + " -> " + status)), logins);
             dev.herald.server.http.routes.AuditRoutes.register(router, audit, eventLog, lookups);
             dev.herald.server.http.routes.WebhookRoutes.register(router, new dev.herald.server.events.Webhooks(stores, lookups, webhookDispatcher,
                     config.webhooksAllowPrivate(), clock));
@@ -223,6 +228,22 @@ public final class Herald implements AutoCloseable {
      * the operator's way in, and what the CLI reads when it runs next to the data directory.
      */
     /** The key that signs VERP return paths: made on first start, kept in the data directory (0600). */
+    /** The event of a failed login: the mailbox's tenant when the account is a hosted mailbox, so its audit log shows it. */
+    private static dev.herald.storage.model.Event failedLoginEvent(Stores stores, Clock clock, dev.herald.server.auth.LoginGuard.FailedLogin f) {
+        var mailbox = f.account().flatMap(a -> {
+            try {
+                return stores.mailboxes().byAddress(a);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+        var account = f.account().map(a -> a.length() > 320 ? a.substring(0, 320) : a);
+        return new dev.herald.storage.model.Event(0, clock.instant(), dev.herald.storage.model.EventType.LOGIN_FAILED,
+                mailbox.map(m -> m.tenantId()), mailbox.map(m -> m.workspaceId()), mailbox.map(m -> m.id()), Optional.empty(),
+                Optional.of(f.clientIp()), Optional.empty(), account, f.protocol() + " login failed from " + f.clientIp()
+                + account.map(a -> " as " + a).orElse(" (API key)") + ": " + f.reason());
+    }
+
     private static byte[] verpKey(DataDirectory dataDir) {
         var file = dataDir.root().resolve("verp.key");
         var existing = dataDir.readSecret(file);

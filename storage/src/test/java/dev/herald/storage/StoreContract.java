@@ -68,6 +68,8 @@ public abstract class StoreContract {
         assertThat(stores().routes().forSending(b, Optional.empty()).orElseThrow().id()).isEqualTo(server.id());
         assertThat(domainRoute.relayPassword()).contains("secret");
         assertThat(domainRoute.toString()).doesNotContain("secret");
+        assertThat(server.setByAdmin()).as("who set a route is kept: it decides whether a private relay is allowed").isTrue();
+        assertThat(domainRoute.setByAdmin()).isFalse();
 
         var replaced = stores().routes().put(route(Optional.of(a), Optional.empty(), null, Optional.of("127.0.0.3")));
         assertThat(stores().routes().list(Optional.of(a))).extracting(r -> r.id()).containsExactly(domainRoute.id(), replaced.id());
@@ -79,7 +81,7 @@ public abstract class StoreContract {
     private static dev.herald.storage.model.OutboundRoute route(Optional<Long> tenant, Optional<Long> domain, String relay,
                                                                 Optional<String> source) {
         return new dev.herald.storage.model.OutboundRoute(0, tenant, domain, Optional.ofNullable(relay), 587, "starttls", true,
-                Optional.of("user"), Optional.of("secret"), source, java.time.Instant.EPOCH);
+                Optional.of("user"), Optional.of("secret"), source, tenant.isEmpty(), java.time.Instant.EPOCH);
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class AuditLog implements EventLog.Listener {
 
     /** Whether an event is an action the audit log keeps. */
     static boolean audited(Event e) {
-        return e.type() == EventType.ADMIN || e.type() == EventType.LOGIN || e.type() == EventType.DELETED
+        return e.type() == EventType.ADMIN || e.type() == EventType.LOGIN || e.type() == EventType.LOGIN_FAILED || e.type() == EventType.DELETED
                 || (e.type() == EventType.ACCEPTED && e.mailboxId().isPresent());
     }
 
@@ -127,6 +127,9 @@ public final class AuditLog implements EventLog.Listener {
         if (e.type() == EventType.ADMIN) {
             int colon = e.detail().indexOf(": ");
             return colon > 0 ? e.detail().substring(0, colon) : "unknown key";
+        }
+        if (e.type() == EventType.LOGIN_FAILED) {
+            return "client " + e.source().orElse("unknown");
         }
         return e.mailboxId().map(id -> "mailbox " + addresses.computeIfAbsent(id,
                 k -> mailboxes.byId(k).map(m -> m.address()).orElse("#" + k))).orElse("server");

@@ -29,6 +29,7 @@ public final class Metrics implements EventLog.Listener {
     private final Stores stores;
     private final Counter events;
     private final Histogram latency;
+    private final Counter authFailures;
     private final Map<Long, String> tenantNames = new ConcurrentHashMap<>();
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
 
@@ -40,6 +41,9 @@ public final class Metrics implements EventLog.Listener {
         latency = Histogram.builder().name("herald_delivery_latency_seconds")
                 .help("From acceptance over SMTP to the remote's 2xx, per delivered recipient").labelNames("tenant")
                 .classicOnly().classicUpperBounds(0.1, 0.5, 1, 5, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600).register(registry);
+        authFailures = Counter.builder().name("herald_auth_failures_total")
+                .help("Failed logins by protocol (SMTP, IMAP, HTTP) and reason (invalid credentials, throttled)")
+                .labelNames("protocol", "reason").register(registry);
         GaugeWithCallback.builder().name("herald_smtp_connections").help("SMTP connections open now (all listeners)")
                 .callback(cb -> cb.call(smtpConnections.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("herald_imap_connections").help("IMAP connections open now (both listeners)")
@@ -60,6 +64,11 @@ public final class Metrics implements EventLog.Listener {
             var kind = e.type().wire();
             events.labelValues(e.tenantId().map(this::tenantName).orElse(""), e.domain().orElse(""), kind).inc();
         }
+    }
+
+    /** A login failed: counted whether or not events are enabled. */
+    public void loginFailed(dev.herald.server.auth.LoginGuard.FailedLogin f) {
+        authFailures.labelValues(f.protocol(), f.reason().startsWith("throttled") ? "throttled" : "invalid_credentials").inc();
     }
 
     /** A recipient delivered {@code after} its acceptance. */

@@ -140,13 +140,6 @@ public final class Webhooks {
     }
 
     static boolean internal(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
-            return true;
-        }
-        var b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // fc00::/7, unique local
-        }
-        return (b[0] & 0xff) == 0 || ((b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64); // 0.0.0.0/8, 100.64.0.0/10
+        return dev.herald.server.net.InternalAddresses.internal(a);
     }
 }

@@ -43,4 +43,16 @@ public record ApiRequest(String method, String path, Map<String, String> params,
             throw ProvisioningException.invalid("query parameter " + name + " must be a whole number, got '" + v.get() + "'");
         }
     }
+
+    public long longQuery(String name, long fallback) {
+        var v = query(name);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.get());
+        } catch (NumberFormatException e) {
+            throw ProvisioningException.invalid("query parameter " + name + " must be a whole number, got '" + v.get() + "'");
+        }
+    }
 }

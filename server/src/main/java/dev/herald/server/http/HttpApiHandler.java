@@ -19,12 +19,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import dev.herald.server.auth.LoginGuard;
+import dev.herald.server.auth.LoginThrottle;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +47,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final ApiKeyService keys;
     private final Executor workers;
     private final ActionListener actions;
+    private final LoginGuard logins;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     /** Told of every authenticated request that may change something (not GET), with its outcome: the audit trail. */
@@ -48,8 +56,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         void acted(dev.herald.server.provisioning.Caller caller, String method, String path, int status);
     }
 
-    HttpApiHandler(Router router, ApiKeyService keys, Executor workers, ActionListener actions) {
+    HttpApiHandler(Router router, ApiKeyService keys, Executor workers, ActionListener actions, LoginGuard logins) {
         this.actions = actions;
+        this.logins = logins;
         this.router = router;
         this.keys = keys;
         this.workers = workers;
@@ -58,9 +67,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (!req.decoderResult().isSuccess()) {
-            var cause = req.decoderResult().cause();
-            var problem = cause instanceof TooLongFrameException ? Problem.TOO_LARGE : Problem.INVALID;
-            write(ctx, false, error(problem.httpStatus(), problem.code(), "malformed HTTP request: " + cause.getMessage()));
+            var resp = malformed(req.decoderResult().cause());
+            // After the responses to what came before it; the connection cannot be read further.
+            tail = tail.handle((v, e) -> null).thenRun(() -> write(ctx, false, resp));
             return;
         }
         // Copy what the worker needs; the request's buffer is released when this method returns.
@@ -69,15 +78,48 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         var auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         var body = ByteBufUtil.getBytes(req.content());
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        tail = tail.thenRunAsync(() -> write(ctx, keepAlive, handle(method, uri, auth, body)), workers);
+        var clientIp = clientIp(ctx);
+        // A request presenting a key waits for its slot in the login throttle (only an address that
+        // has guessed wrong keys has to wait); one that would wait too long is answered 429 unchecked.
+        var admission = auth == null ? LoginThrottle.Admission.NOW : logins.admission(clientIp, Optional.empty());
+        if (admission.refused()) {
+            var resp = error(429, "too_many_requests", "too many invalid API keys from your address; try again in "
+                    + Math.max(1, admission.delay().toSeconds()) + " seconds");
+            resp.headers().setInt(HttpHeaderNames.RETRY_AFTER, (int) Math.max(1, admission.delay().toSeconds()));
+            tail = tail.handle((v, e) -> null).thenRun(() -> write(ctx, keepAlive, resp));
+            return;
+        }
+        Executor executor = admission.delay().isZero() ? workers
+                : CompletableFuture.delayedExecutor(admission.delay().toMillis(), TimeUnit.MILLISECONDS, workers);
+        // handle(): whatever happened to the request before, the next one on the connection is answered.
+        tail = tail.handle((v, e) -> null).thenRunAsync(() -> write(ctx, keepAlive, answer(method, uri, auth, body, clientIp)), executor);
     }
 
-    private FullHttpResponse handle(String method, String uri, String auth, byte[] body) {
+    /** Never throws: every request gets a response, or the connection would hang behind it. */
+    private FullHttpResponse answer(String method, String uri, String auth, byte[] body, String clientIp) {
+        try {
+            return handle(method, uri, auth, body, clientIp);
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", method, uri, e);
+            return error(500, "internal", "internal error while handling " + method + " (see the server log)");
+        }
+    }
+
+    private FullHttpResponse handle(String method, String uri, String auth, byte[] body, String clientIp) {
         var who = new dev.herald.server.provisioning.Caller[1];
-        var response = handle(method, uri, auth, body, who);
+        String path;
+        Map<String, java.util.List<String>> query;
+        try {
+            var decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
+            path = decoder.path();
+            query = decoder.parameters();
+        } catch (IllegalArgumentException e) {
+            return error(400, Problem.INVALID.code(), "malformed request target: " + e.getMessage());
+        }
+        var response = handle(method, path, query, auth, body, who, clientIp);
         if (who[0] != null && !method.equals("GET") && !method.equals("HEAD")) {
             try {
-                actions.acted(who[0], method, new QueryStringDecoder(uri, StandardCharsets.UTF_8).path(), response.status().code());
+                actions.acted(who[0], method, path, response.status().code());
             } catch (RuntimeException e) {
                 log.error("could not record {} {} in the audit trail", method, uri, e);
             }
@@ -85,14 +127,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return response;
     }
 
-    private FullHttpResponse handle(String method, String uri, String auth, byte[] body, dev.herald.server.provisioning.Caller[] who) {
-        var decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8);
-        var path = decoder.path();
+    private FullHttpResponse handle(String method, String path, Map<String, java.util.List<String>> query, String auth, byte[] body,
+                                    Caller[] who, String clientIp) {
         try {
             if (path.equals("/healthz")) {
                 return json(200, Map.of("status", "ok"));
             }
-            var match = router.match(method, path);
+            Router.Match match;
+            try {
+                match = router.match(method, path);
+            } catch (IllegalArgumentException e) {
+                return error(400, Problem.INVALID.code(), "malformed path segment: " + e.getMessage());
+            }
             if (match.handler().isEmpty()) {
                 if (match.allowed().isEmpty()) {
                     return error(404, "not_found", "no such endpoint: " + path);
@@ -102,9 +148,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 resp.headers().set(HttpHeaderNames.ALLOW, String.join(", ", match.allowed()));
                 return resp;
             }
-            var caller = match.open() ? null : authenticate(auth);
+            var caller = match.open() ? null : authenticate(auth, clientIp);
             who[0] = caller;
-            var request = new ApiRequest(method, path, match.params(), decoder.parameters(), match.open() ? Body.empty() : Json.parseBody(body), caller);
+            var request = new ApiRequest(method, path, match.params(), query, match.open() ? Body.empty() : Json.parseBody(body), caller);
             var response = match.handler().get().handle(request);
             if (response.body() instanceof ApiResponse.Raw raw) {
                 var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
@@ -126,14 +172,38 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    private Caller authenticate(String header) {
+    private Caller authenticate(String header, String clientIp) {
         if (header == null || header.isBlank()) {
             throw new ProvisioningException(Problem.UNAUTHORIZED, "missing API key: send the header Authorization: Bearer <key>");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             throw new ProvisioningException(Problem.UNAUTHORIZED, "the Authorization header must be: Bearer <key>");
         }
-        return keys.authenticate(header.substring(7).trim());
+        try {
+            return keys.authenticate(header.substring(7).trim());
+        } catch (ProvisioningException e) {
+            logins.failed("HTTP", clientIp, Optional.empty(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String clientIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** The answer to a request Netty could not decode: 414/431 for over-long lines, else 400. */
+    static FullHttpResponse malformed(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return error(414, "uri_too_long", "the request line is longer than the server accepts");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return error(431, "headers_too_large", "the request headers are larger than the server accepts");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return error(Problem.TOO_LARGE.httpStatus(), Problem.TOO_LARGE.code(), "the request is larger than the server accepts");
+        }
+        return error(Problem.INVALID.httpStatus(), Problem.INVALID.code(), "malformed HTTP request: " + cause.getMessage());
     }
 
     static FullHttpResponse json(int status, Object body) {

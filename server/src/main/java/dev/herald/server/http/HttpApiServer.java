@@ -1,11 +1,11 @@
 package dev.herald.server.http;
 
 import dev.herald.server.NettyListener;
+import dev.herald.server.auth.LoginGuard;
 import dev.herald.server.provisioning.ApiKeyService;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -24,7 +24,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final Channel channel;
 
     public HttpApiServer(String bindAddress, int port, int maxBody, int workerThreads, Duration idleTimeout,
-                         Router router, ApiKeyService keys, HttpApiHandler.ActionListener actions) {
+                         Router router, ApiKeyService keys, HttpApiHandler.ActionListener actions, LoginGuard logins) {
         var counter = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
             var t = new Thread(r, "http-worker-" + counter.incrementAndGet());
@@ -36,8 +36,8 @@ public final class HttpApiServer implements AutoCloseable {
                     .addLast(new IdleStateHandler(0, 0, idleTimeout.toSeconds(), TimeUnit.SECONDS))
                     .addLast(new HttpServerCodec(8192, 16384, 8192))
                     .addLast(new HttpServerExpectContinueHandler())
-                    .addLast(new HttpObjectAggregator(maxBody))
-                    .addLast(new HttpApiHandler(router, keys, workers, actions)));
+                    .addLast(new JsonObjectAggregator(maxBody))
+                    .addLast(new HttpApiHandler(router, keys, workers, actions, logins)));
         } catch (IllegalStateException e) {
             close();
             throw e;

@@ -141,8 +141,7 @@ public final class MxResolver {
         int refused = 0;
         for (var host : targets) {
             for (var address : addresses(host, ttl)) {
-                if (!allowPrivate && (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                        || address.isAnyLocalAddress())) {
+                if (!allowPrivate && dev.herald.server.net.InternalAddresses.internal(address)) {
                     refused++;
                     continue;
                 }
@@ -166,28 +165,40 @@ public final class MxResolver {
     }
 
     /**
-     * The addresses of a smarthost an admin configured: a literal address as given, a name looked
-     * up (A, AAAA) at the configured resolver. Private addresses are allowed: relays often live on
-     * the local network. A name that does not resolve is a temporary failure (the mail waits).
+     * The addresses of a smarthost: a literal address as given, a name looked up (A, AAAA) at the
+     * configured resolver. A name that does not resolve is a temporary failure (the mail waits).
+     * With {@code privateAllowed} false (a route a tenant set, unless outbound.allow_private_relays),
+     * addresses that are internal are dropped here, after resolution and just before connecting, so
+     * a name that pointed outside when the route was set cannot be turned inward later (SSRF);
+     * when none is left the mail waits with a reply saying why.
      */
-    public List<InetSocketAddress> relay(String host, int relayPort) throws RouteException {
-        if (host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+    public List<InetSocketAddress> relay(String host, int relayPort, boolean privateAllowed) throws RouteException {
+        var out = new ArrayList<InetSocketAddress>();
+        if (host.matches("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?")) {
             try {
-                return List.of(new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")), relayPort));
+                out.add(new InetSocketAddress(InetAddress.getByName(host.replace("[", "").replace("]", "")), relayPort));
             } catch (java.net.UnknownHostException e) {
                 throw new RouteException("relay address " + host + " is not valid", false);
             }
-        }
-        var out = new ArrayList<InetSocketAddress>();
-        try {
-            for (var a : addresses(host, new Ttl())) {
-                out.add(new InetSocketAddress(named(host, a), relayPort));
+        } else {
+            try {
+                for (var a : addresses(host, new Ttl())) {
+                    out.add(new InetSocketAddress(named(host, a), relayPort));
+                }
+            } catch (RouteException e) {
+                throw new RouteException("relay " + host + ": " + e.getMessage(), false);
             }
-        } catch (RouteException e) {
-            throw new RouteException("relay " + host + ": " + e.getMessage(), false);
         }
         if (out.isEmpty()) {
             throw new RouteException("relay " + host + " has no address", false);
+        }
+        if (!privateAllowed) {
+            var internal = out.stream().filter(a -> dev.herald.server.net.InternalAddresses.internal(a.getAddress())).toList();
+            out.removeAll(internal);
+            if (out.isEmpty()) {
+                throw new RouteException("relay " + host + " resolves to " + internal.get(0).getAddress().getHostAddress()
+                        + ", an internal address; a tenant's relay must be public (an admin may set a private relay)", false, "451 4.4.0");
+            }
         }
         return out;
     }
@@ -198,6 +209,15 @@ public final class MxResolver {
         var ip = address == null ? host.getHostString() : address.getHostAddress();
         var name = host.getHostString();
         return (name.equals(ip) ? "" : name) + "[" + ip + "]:" + host.getPort();
+    }
+
+    /** The A and AAAA addresses of {@code host} at the configured resolver; empty when it has none or DNS fails. */
+    public List<InetAddress> addressesOf(String host) {
+        try {
+            return addresses(host, new Ttl());
+        } catch (RouteException e) {
+            return List.of();
+        }
     }
 
     private List<InetAddress> addresses(String host, Ttl ttl) throws RouteException {

@@ -40,9 +40,9 @@ public final class OutboundDeliverer implements AutoCloseable {
      * @param sourceAddresses   the local addresses connections are made from, in turn; empty: the system's choice
      */
     public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll, int maxPerDestination,
-                           List<java.net.InetAddress> sourceAddresses) {
+                           List<java.net.InetAddress> sourceAddresses, boolean allowPrivateRelays) {
         public Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll) {
-            this(workers, schedule, maxAge, poll, Integer.MAX_VALUE, List.of());
+            this(workers, schedule, maxAge, poll, Integer.MAX_VALUE, List.of(), false);
         }
     }
 
@@ -84,7 +84,7 @@ public final class OutboundDeliverer implements AutoCloseable {
         this.stores = stores;
         this.tenantPolicy = new dev.herald.server.policy.EffectivePolicy(stores);
         this.spool = spool;
-        this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses());
+        this.routes = new RoutePlanner(stores, routes, settings.sourceAddresses(), settings.allowPrivateRelays());
         this.client = client;
         this.settings = settings;
         this.clock = clock;

@@ -27,7 +27,10 @@ final class RoutePlanner {
     private final List<InetAddress> pool;
     private final AtomicInteger next = new AtomicInteger();
 
-    RoutePlanner(Stores stores, MxResolver mx, List<InetAddress> pool) {
+    private final boolean allowPrivateRelays;
+
+    RoutePlanner(Stores stores, MxResolver mx, List<InetAddress> pool, boolean allowPrivateRelays) {
+        this.allowPrivateRelays = allowPrivateRelays;
         this.stores = stores;
         this.mx = mx;
         this.pool = List.copyOf(pool);
@@ -46,7 +49,7 @@ final class RoutePlanner {
                 default -> Target.Tls.STARTTLS;
             };
             var auth = r.relayUser().map(u -> new Target.Credentials(u, r.relayPassword().orElse("")));
-            var targets = mx.relay(r.relayHost().get(), r.relayPort()).stream()
+            var targets = mx.relay(r.relayHost().get(), r.relayPort(), r.setByAdmin() || allowPrivateRelays).stream()
                     .map(a -> new Target(a, source, tls, r.relayVerify(), auth)).toList();
             return new Plan(targets, "relay " + r.relayHost().get());
         }

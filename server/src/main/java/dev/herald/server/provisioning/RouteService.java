@@ -1,5 +1,6 @@
 package dev.herald.server.provisioning;
 
+import dev.herald.server.net.InternalAddresses;
 import dev.herald.storage.Stores;
 import dev.herald.storage.model.Domain;
 import dev.herald.storage.model.OutboundRoute;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Outbound routes (`herald route`): per sending domain, per tenant or for the whole server, a
@@ -25,10 +27,15 @@ public final class RouteService {
 
     private final Stores stores;
     private final Lookups lookups;
+    private final boolean allowPrivateRelays;
+    private final Function<String, List<InetAddress>> resolve;
 
-    public RouteService(Stores stores, Lookups lookups) {
+    /** @param resolve the relay name's addresses (the configured resolver); empty when it does not resolve */
+    public RouteService(Stores stores, Lookups lookups, boolean allowPrivateRelays, Function<String, List<InetAddress>> resolve) {
         this.stores = stores;
         this.lookups = lookups;
+        this.allowPrivateRelays = allowPrivateRelays;
+        this.resolve = resolve;
     }
 
     public OutboundRoute set(Caller caller, RouteRequest r) {
@@ -72,10 +79,13 @@ public final class RouteService {
             var hp = hostPort(r.relay().get(), tls);
             host = Optional.of(hp.host());
             port = hp.port();
+            if (!caller.isAdmin() && !allowPrivateRelays) {
+                refuseInternal(hp.host());
+            }
         }
         var source = r.sourceAddress().map(RouteService::localAddress);
         return stores.routes().put(new OutboundRoute(0, tenantId, domainId, host, port, tls, r.verify().orElse(true), r.user(), r.password(),
-                source, Instant.EPOCH));
+                source, caller.isAdmin(), Instant.EPOCH));
     }
 
     public List<OutboundRoute> list(Caller caller, Optional<String> tenant) {
@@ -113,6 +123,33 @@ public final class RouteService {
     }
 
     private record HostPort(String host, int port) {
+    }
+
+    /**
+     * A tenant's relay must be a public host (SSRF: it would make this server talk to internal
+     * services and show their replies in the queue). Checked here and again at each connection.
+     */
+    private void refuseInternal(String host) {
+        List<InetAddress> addresses;
+        if (host.matches("[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")) {
+            try {
+                addresses = List.of(InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                throw ProvisioningException.invalid("relay address " + host + " is not valid");
+            }
+        } else {
+            addresses = resolve.apply(host);
+            if (addresses.isEmpty()) {
+                throw ProvisioningException.invalid("relay host " + host + " does not resolve");
+            }
+        }
+        for (var a : addresses) {
+            if (InternalAddresses.internal(a)) {
+                throw ProvisioningException.invalid("relay " + host + " is " + (a.getHostAddress().equals(host) ? "" : "at ")
+                        + a.getHostAddress() + ", a loopback, private or otherwise internal address; a tenant's relay must be public "
+                        + "(an admin key may set a private relay, or the server setting outbound.allow_private_relays)");
+            }
+        }
     }
 
     /** "host", "host:port", "[v6]:port"; the port defaults to the TLS mode's (587, 465, 25). */

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** What the SMTP handlers share: settings, storage, the authenticator and the acceptor. */
-public record SmtpContext(HeraldConfig config, Stores stores, SmtpAuthenticator authenticator, AuthThrottle throttle,
+public record SmtpContext(HeraldConfig config, Stores stores, SmtpAuthenticator authenticator, dev.herald.server.auth.LoginGuard logins,
                           MessageAcceptor acceptor, Optional<SslContext> tls, ConnectionLimiter limiter, Executor blocking,
                           Clock clock, dev.herald.server.policy.SendPolicy sendPolicy,
                           dev.herald.server.outbound.VerpToken verp, dev.herald.server.policy.Unsubscribes unsubscribes) {

@@ -170,33 +170,7 @@ class SmtpNegativeTest {
         assertThat(messages("agent@acme.com", "INBOX")).noneMatch(m -> m.contains("abandoned"));
     }
 
-    @Test
-    void bruteForceAuthIsThrottled(@TempDir Path own) throws IOException {
-        // Its own server: the throttle blocks 127.0.0.1, which every other test connects from.
-        try (var h = TestHerald.start(own, Map.of("smtp.auth_max_failures", "3"))) {
-            h.admin().createTenant("acme");
-            h.admin().addDomain("acme", "acme.com");
-            var good = h.admin().createMailbox("agent@acme.com").get("credentials").get("password").asText();
-            h.admin().createMailbox("other@acme.com");
-            bruteForce(h.smtpPort(Listener.SUBMISSIONS), good);
-        }
-    }
-
-    private static void bruteForce(int submissions, String password) throws IOException {
-        try (var s = SmtpScript.implicitTls(submissions)) {
-            s.hello();
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.authPlain("other@acme.com", "wrong-" + i)).startsWith("535 5.7.8");
-            }
-            assertThat(s.authPlain("other@acme.com", "wrong-again")).startsWith("421 4.7.0");
-            assertThat(s.closedByServer()).isTrue();
-        }
-        // The same address is refused on a new connection too, even with a right password.
-        try (var s = SmtpScript.implicitTls(submissions)) {
-            s.hello();
-            assertThat(s.authPlain("agent@acme.com", password)).startsWith("421 4.7.0");
-        }
-    }
+    // Brute force: see dev.herald.server.auth.LoginThrottleIT (slowed per address, never a lockout).
 
     @Test
     void sequenceErrors() throws IOException {

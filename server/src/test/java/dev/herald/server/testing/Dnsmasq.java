@@ -42,6 +42,26 @@ public final class Dnsmasq implements AutoCloseable {
      * (e.g. "--mx-host=…", "--txt-record=…", "--host-record=…"), logging into {@code dir}.
      */
     public static Dnsmasq start(Path dir, List<String> zones, List<String> records) throws IOException {
+        // dnsmasq cannot be given port 0, so a free port is picked first; should another process take
+        // it before dnsmasq binds (UDP or TCP), dnsmasq exits with "Address already in use" and we try another.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, zones, records);
+            } catch (PortTakenException e) {
+                if (attempt == 5) {
+                    throw new IOException("dnsmasq found its port taken five times", e);
+                }
+            }
+        }
+    }
+
+    private static final class PortTakenException extends IOException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private static Dnsmasq startOnce(Path dir, List<String> zones, List<String> records) throws IOException {
         var binary = binary().orElseThrow(() -> new IllegalStateException("dnsmasq is not installed"));
         int port;
         try (var probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -55,7 +75,14 @@ public final class Dnsmasq implements AutoCloseable {
         var log = dir.resolve("dnsmasq-" + port + ".log");
         var process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var dns = new Dnsmasq(process, port, log);
-        dns.awaitReady(zones.isEmpty() ? "localhost" : zones.get(0));
+        try {
+            dns.awaitReady(zones.isEmpty() ? "localhost" : zones.get(0));
+        } catch (IOException e) {
+            if (!process.isAlive() && dns.log().contains("in use")) {
+                throw new PortTakenException(dns.log());
+            }
+            throw e;
+        }
         return dns;
     }
 

@@ -26,7 +26,13 @@ public final class ImapScript implements AutoCloseable {
     }
 
     public static ImapScript tls(int port) throws IOException {
-        var s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        return tlsFrom(port, "127.0.0.1");
+    }
+
+    /** Implicit TLS from another loopback source address (127.0.0.2, …): another client, as the server sees it. */
+    public static ImapScript tlsFrom(int port, String sourceAddress) throws IOException {
+        var s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket("127.0.0.1", port,
+                java.net.InetAddress.getByName(sourceAddress), 0);
         s.startHandshake();
         return new ImapScript(s);
     }

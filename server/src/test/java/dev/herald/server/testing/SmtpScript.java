@@ -33,7 +33,12 @@ public final class SmtpScript implements AutoCloseable {
     }
 
     public static SmtpScript implicitTls(int port) throws IOException {
-        var s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        return implicitTlsFrom(port, "127.0.0.1");
+    }
+
+    /** Implicit TLS from another loopback source address (127.0.0.2, …): another client, as the server sees it. */
+    public static SmtpScript implicitTlsFrom(int port, String sourceAddress) throws IOException {
+        var s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port, java.net.InetAddress.getByName(sourceAddress), 0);
         s.startHandshake();
         return new SmtpScript(s, port);
     }

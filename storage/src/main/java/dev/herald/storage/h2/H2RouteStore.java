@@ -20,9 +20,9 @@ public final class H2RouteStore implements RouteStore {
             tx.update("DELETE FROM outbound_routes WHERE tenant_id IS NOT DISTINCT FROM ? AND domain_id IS NOT DISTINCT FROM ?",
                     r.tenantId().orElse(null), r.domainId().orElse(null));
             return tx.insert("INSERT INTO outbound_routes(tenant_id, domain_id, relay_host, relay_port, relay_tls, relay_verify, relay_user, "
-                            + "relay_password, source_address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "relay_password, source_address, set_by_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     r.tenantId().orElse(null), r.domainId().orElse(null), r.relayHost().orElse(null), r.relayPort(), r.relayTls(),
-                    r.relayVerify(), r.relayUser().orElse(null), r.relayPassword().orElse(null), r.sourceAddress().orElse(null), Jdbc.now());
+                    r.relayVerify(), r.relayUser().orElse(null), r.relayPassword().orElse(null), r.sourceAddress().orElse(null), r.setByAdmin(), Jdbc.now());
         });
         return byId(id).orElseThrow();
     }
@@ -57,6 +57,6 @@ public final class H2RouteStore implements RouteStore {
         return new OutboundRoute(rs.getLong("id"), Jdbc.optionalLong(rs, "tenant_id"), Jdbc.optionalLong(rs, "domain_id"),
                 Optional.ofNullable(rs.getString("relay_host")), rs.getInt("relay_port"), rs.getString("relay_tls"), rs.getBoolean("relay_verify"),
                 Optional.ofNullable(rs.getString("relay_user")), Optional.ofNullable(rs.getString("relay_password")),
-                Optional.ofNullable(rs.getString("source_address")), Jdbc.instant(rs, "created_at"));
+                Optional.ofNullable(rs.getString("source_address")), rs.getBoolean("set_by_admin"), Jdbc.instant(rs, "created_at"));
     }
 }

@@ -33,6 +33,8 @@ public enum EventType {
     BREAKER,
     /** A mailbox logged in (SMTP AUTH, IMAP LOGIN/AUTHENTICATE). */
     LOGIN,
+    /** A login failed (SMTP AUTH, IMAP, an HTTP API key): wrong credentials or throttled; the mailbox when the account is one. */
+    LOGIN_FAILED,
     /** A mailbox deleted messages (IMAP EXPUNGE, CLOSE, MOVE). */
     DELETED,
     /** An admin, tenant or mailbox key changed something over the HTTP API. */

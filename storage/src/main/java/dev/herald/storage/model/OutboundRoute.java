@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public record OutboundRoute(long id, Optional<Long> tenantId, Optional<Long> domainId, Optional<String> relayHost, int relayPort,
                             String relayTls, boolean relayVerify, Optional<String> relayUser, Optional<String> relayPassword,
-                            Optional<String> sourceAddress, Instant createdAt) {
+                            Optional<String> sourceAddress, boolean setByAdmin, Instant createdAt) {
     public static final String TLS_STARTTLS = "starttls";
     public static final String TLS_IMPLICIT = "tls";
     public static final String TLS_NONE = "none";

@@ -24,7 +24,7 @@ public final class AuditRoutes {
                     ? Optional.of(lookups.tenantOrOwn(req.caller(), req.query("tenant"), "reading the audit log").id())
                     : Optional.empty();
             events.flush();
-            long after = req.query("after").map(Long::parseLong).orElse(0L);
+            long after = req.longQuery("after", 0L);
             int limit = Math.max(1, Math.min(10_000, req.intQuery("limit", 1_000)));
             return ApiResponse.ok(Map.of("entries", audit.list(tenant, after, limit).stream().map(e -> {
                 var m = new LinkedHashMap<String, Object>();

@@ -9,14 +9,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * LOGIN and AUTHENTICATE PLAIN (with SASL-IR), only over TLS. Failures are throttled per client
- * address and per account; sessions per account are limited.
+ * LOGIN and AUTHENTICATE PLAIN (with SASL-IR), only over TLS. Attempts go through the shared
+ * {@link dev.herald.server.auth.LoginGuard} (failures slow the same address down, never lock the
+ * account out); sessions per account are limited.
  */
 public final class LoginHandler implements ImapHandler {
     private final Map<Long, AtomicInteger> sessions = new ConcurrentHashMap<>();
@@ -81,24 +83,25 @@ public final class LoginHandler implements ImapHandler {
     }
 
     private CompletableFuture<String> verify(ImapContext ctx, ImapSession s, String user, String password) {
-        var account = user.toLowerCase(Locale.ROOT);
-        if (ctx.throttle().blocked(s.clientIp, account)) {
-            return ImapHandler.done("NO [UNAVAILABLE] too many failed logins, try again later");
-        }
-        return CompletableFuture.supplyAsync(() -> ctx.authenticator().authenticate(user, password, "IMAP"), ctx.blocking())
+        var account = Optional.of(user.trim().toLowerCase(Locale.ROOT));
+        return ctx.logins().attempt("IMAP", s.clientIp, account, () -> ctx.authenticator().authenticate(user, password, "IMAP"))
                 .thenApply(result -> {
-                    if (result.isEmpty()) {
-                        ctx.throttle().failed(s.clientIp, account);
+                    if (result.throttled()) {
+                        return "NO [UNAVAILABLE] too many failed logins from your address, try again in " + result.retryAfterSeconds()
+                                + " seconds";
+                    }
+                    if (!result.ok()) {
                         return "NO [AUTHENTICATIONFAILED] invalid credentials";
                     }
-                    var count = sessions.computeIfAbsent(result.get().mailboxId(), id -> new AtomicInteger());
+                    var u = result.user().get();
+                    var count = sessions.computeIfAbsent(u.mailboxId(), id -> new AtomicInteger());
                     if (count.incrementAndGet() > ctx.config().imapMaxSessionsPerAccount()) {
                         count.decrementAndGet();
                         return "NO [LIMIT] too many sessions for this account";
                     }
-                    s.user = result;
+                    s.user = result.user();
                     s.state = ImapSession.State.AUTHENTICATED;
-                    ctx.history().agent(dev.herald.storage.model.EventType.LOGIN, result.get(), "IMAP login from " + s.clientIp
+                    ctx.history().agent(dev.herald.storage.model.EventType.LOGIN, u, "IMAP login from " + s.clientIp
                             + (s.tls ? " over TLS" : " without TLS"));
                     return "OK logged in";
                 });

@@ -41,7 +41,8 @@ public final class Replies {
     public static final SmtpReply TOO_MANY_CONNECTIONS_FROM_YOU = new SmtpReply(421, "4.7.0", "too many connections from your address");
     public static final SmtpReply TIMEOUT = new SmtpReply(421, "4.4.2", "timeout exceeded, closing connection");
     public static final SmtpReply TOO_MANY_ERRORS = new SmtpReply(421, "4.7.0", "too many errors, closing connection");
-    public static final SmtpReply AUTH_THROTTLED = new SmtpReply(421, "4.7.0", "too many failed authentications, try again later");
+    /** RFC 4954 6: "454 4.7.0 Temporary authentication failure"; the session stays open. */
+    public static final SmtpReply AUTH_THROTTLED = new SmtpReply(454, "4.7.0", "too many failed authentications from your address, try again later");
     public static final SmtpReply SHUTTING_DOWN = new SmtpReply(421, "4.3.2", "server shutting down");
     public static final SmtpReply DISK_FULL = new SmtpReply(452, "4.3.1", "insufficient system storage, try again later");
     public static final SmtpReply LOCAL_ERROR = new SmtpReply(451, "4.3.0", "local error in processing, try again later");

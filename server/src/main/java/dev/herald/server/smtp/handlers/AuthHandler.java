@@ -6,14 +6,17 @@ import dev.herald.server.smtp.codec.SmtpCommand;
 import dev.herald.server.smtp.session.Outcome;
 import dev.herald.server.smtp.session.SaslExchange;
 import dev.herald.server.smtp.session.SmtpSession;
+import dev.herald.storage.model.EventType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AUTH PLAIN and LOGIN (RFC 4954, 4616), on submission only and only over TLS. Failures are
- * counted per client address and per account; past the limit the session is closed with 421.
+ * AUTH PLAIN and LOGIN (RFC 4954, 4616), on submission only and only over TLS. Every attempt goes
+ * through the shared {@link dev.herald.server.auth.LoginGuard}: failures slow the next attempt from
+ * the same address down, never lock the account; an attempt too early is answered 454 4.7.0.
  */
 public final class AuthHandler {
     private static final String USERNAME = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
@@ -34,9 +37,6 @@ public final class AuthHandler {
         }
         if (s.inTransaction()) {
             return Outcome.reply(Replies.BAD_SEQUENCE.withText("AUTH is not allowed during a mail transaction"));
-        }
-        if (ctx.throttle().blocked(s.clientIp(), null)) {
-            return Outcome.then(Replies.AUTH_THROTTLED, Outcome.Action.CLOSE);
         }
         switch (c.mechanism()) {
             case "PLAIN":
@@ -99,18 +99,19 @@ public final class AuthHandler {
     }
 
     private static CompletableFuture<Outcome> verify(SmtpContext ctx, SmtpSession s, String user, String password, String method) {
-        if (ctx.throttle().blocked(s.clientIp(), user.toLowerCase(java.util.Locale.ROOT))) {
-            return Outcome.then(Replies.AUTH_THROTTLED, Outcome.Action.CLOSE);
-        }
-        return CompletableFuture.supplyAsync(() -> ctx.authenticator().authenticate(user, password, method), ctx.blocking())
+        var account = Optional.of(user.trim().toLowerCase(Locale.ROOT));
+        return ctx.logins().attempt("SMTP", s.clientIp(), account, () -> ctx.authenticator().authenticate(user, password, method))
                 .thenApply(result -> {
-                    if (result.isPresent()) {
-                        s.user = result;
-                        ctx.sendPolicy().events().agent(dev.herald.storage.model.EventType.LOGIN, result.get(), "SMTP AUTH " + method
+                    if (result.throttled()) {
+                        return new Outcome(Replies.AUTH_THROTTLED.withText("too many failed authentications from your address, try again in "
+                                + result.retryAfterSeconds() + " seconds"), Outcome.Action.NONE);
+                    }
+                    if (result.ok()) {
+                        s.user = result.user();
+                        ctx.sendPolicy().events().agent(EventType.LOGIN, result.user().get(), "SMTP AUTH " + method
                                 + " on " + s.listener.kind() + " from " + s.clientIp() + s.tls.map(t -> " (" + t + ")").orElse(""));
                         return new Outcome(Replies.AUTH_OK, Outcome.Action.NONE);
                     }
-                    ctx.throttle().failed(s.clientIp(), user.toLowerCase(java.util.Locale.ROOT));
                     return new Outcome(Replies.AUTH_FAILED, Outcome.Action.NONE);
                 });
     }
