@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
 import dev.herald.server.delivery.DeliveryProcessor;
 import dev.herald.server.delivery.ThreadIndexer;
 import dev.herald.server.http.routes.MessageRoutes;
-import dev.herald.server.smtp.ConnectionLimiter;
+import dev.herald.server.net.ConnectionLimiter;
 import dev.herald.server.smtp.MessageAcceptor;
 import dev.herald.server.smtp.SmtpAuthenticator;
 import dev.herald.server.smtp.SmtpContext;

@@ -11,6 +11,7 @@ import dev.herald.server.imap.handlers.LoginHandler;
 import dev.herald.server.imap.handlers.Responder;
 import dev.herald.server.imap.handlers.StartTlsHandler;
 import dev.herald.server.imap.session.ImapSession;
+import dev.herald.server.net.ConnectionLimiter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,6 +43,9 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     private final LoginHandler login;
     private final Function<ImapSession, List<String>> capabilities;
     private final boolean implicitTls;
+    private final ConnectionLimiter limiter;
+    private boolean counted;
+    private int badCommands;
     private ChannelHandlerContext ch;
     private ImapSession session;
     private CompletableFuture<String> waiting;
@@ -49,7 +53,8 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     private boolean closing;
 
     ImapConnectionHandler(ImapContext ctx, ImapFrameDecoder decoder, Map<String, ImapHandler> handlers, LoginHandler login,
-                          Function<ImapSession, List<String>> capabilities, boolean implicitTls) {
+                          Function<ImapSession, List<String>> capabilities, boolean implicitTls, ConnectionLimiter limiter) {
+        this.limiter = limiter;
         this.ctx = ctx;
         this.decoder = decoder;
         this.handlers = handlers;
@@ -63,12 +68,22 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
         this.ch = ch;
         var client = (InetSocketAddress) ch.channel().remoteAddress();
         session = new ImapSession(client.getAddress().getHostAddress(), implicitTls);
+        var verdict = limiter.open(client.getAddress());
+        if (verdict != ConnectionLimiter.Verdict.OK) {
+            bye(verdict == ConnectionLimiter.Verdict.TOO_MANY ? "[UNAVAILABLE] too many connections, try again later"
+                    : "[UNAVAILABLE] too many connections from your address");
+            return;
+        }
+        counted = true;
         write("* OK [CAPABILITY " + String.join(" ", capabilities.apply(session)) + "] Herald IMAP ready");
         ch.flush();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ch) {
+        if (counted) {
+            limiter.close(((InetSocketAddress) ch.channel().remoteAddress()).getAddress());
+        }
         unsubscribe();
         login.closed(session);
     }
@@ -83,7 +98,13 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
             ch.flush();
             decoder.continueLiteral();
         } else if (frame instanceof ImapFrame.TooLong t) {
-            write(t.tag() + " BAD " + (t.what().startsWith("literal") ? "[TOOBIG] " : "") + t.what() + " is over the limit");
+            if (t.tag() == null) {
+                bye(t.what() + " is over the limit");
+            } else {
+                bad(t.tag(), (t.what().startsWith("literal") ? "[TOOBIG] " : "") + t.what() + " is over the limit"
+                        + (t.what().startsWith("literal") && session.state == ImapSession.State.NOT_AUTHENTICATED
+                        ? " before login (" + ctx.config().imapPreauthMaxLiteral() + " octets)" : ""));
+            }
         } else if (frame instanceof ImapFrame.Line line) {
             rawLine(line.text());
         } else if (frame instanceof ImapFrame.Command c) {
@@ -113,24 +134,24 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
             c = ImapParser.parse(frame.pieces());
         } catch (ImapParseException e) {
             var first = frame.pieces().isEmpty() ? "" : String.valueOf(frame.pieces().get(0));
-            var tag = first.contains(" ") ? first.substring(0, first.indexOf(' ')) : "*";
-            write((tag.isEmpty() ? "*" : tag) + " BAD " + e.getMessage());
+            var tag = ImapFrameDecoder.tagOf(first);
+            bad(tag == null ? "*" : tag, e.getMessage());
             return;
         }
         var handler = handlers.get(c.name());
         if (handler == null) {
-            write(c.tag() + " BAD unknown command " + c.name());
+            bad(c.tag(), "unknown command " + c.name());
             return;
         }
         if (!handler.states().contains(session.state)) {
-            write(c.tag() + " BAD " + c.name() + " is not valid " + stateName());
+            bad(c.tag(), c.name() + " is not valid " + stateName());
             return;
         }
         CompletableFuture<String> result;
         try {
             result = handler.handle(ctx, session, c, responder());
         } catch (ImapParseException e) {
-            write(c.tag() + " BAD " + e.getMessage());
+            bad(c.tag(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             log.error("IMAP {} from {} failed", c.name(), session.clientIp, e);
@@ -173,12 +194,19 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
             write(c.tag() + " " + status);
             return;
         }
+        if (session.state != ImapSession.State.NOT_AUTHENTICATED) {
+            decoder.maxLiteral(ctx.maxLiteral()); // logged in: APPENDs may now be as large as the limit
+        }
         if (session.state == ImapSession.State.SELECTED) {
             subscribe();
             boolean uid = c.name().equals("UID");
             pushUpdates(uid || !NO_EXPUNGE_DURING.contains(c.name()));
         } else {
             unsubscribe();
+        }
+        if (status.startsWith("BAD")) {
+            bad(c.tag(), status.substring(4));
+            return;
         }
         write(c.tag() + " " + status);
         if (session.state == ImapSession.State.LOGOUT) {
@@ -260,6 +288,24 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
         };
     }
 
+    /**
+     * A tagged BAD, counted: past imap.max_bad_commands the client is not speaking IMAP (or is
+     * probing the parser) and gets BYE, as Dovecot does.
+     */
+    private void bad(String tag, String text) {
+        write(tag + " BAD " + text);
+        if (++badCommands >= ctx.config().imapMaxBadCommands()) {
+            log.info("IMAP client {} sent {} invalid commands; disconnected", session.clientIp, badCommands);
+            bye("too many invalid commands");
+        }
+    }
+
+    private void bye(String text) {
+        closing = true;
+        ch.writeAndFlush(Unpooled.wrappedBuffer(("* BYE " + text + "\r\n").getBytes(StandardCharsets.UTF_8)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
     private void write(String line) {
         ch.write(Unpooled.wrappedBuffer((line + "\r\n").getBytes(StandardCharsets.UTF_8)));
     }
@@ -282,7 +328,12 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ch, Throwable cause) {
-        log.debug("IMAP connection from {} failed: {}", ch.channel().remoteAddress(), cause.toString());
+        // A peer resetting the connection is routine; anything else (out of memory, a decoder bug) is worth a WARN.
+        if (cause instanceof java.io.IOException) {
+            log.debug("IMAP connection from {} failed: {}", ch.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("IMAP connection from {} failed and was closed", ch.channel().remoteAddress(), cause);
+        }
         ch.close();
     }
 }

@@ -46,6 +46,7 @@ public final class ImapServer implements AutoCloseable {
 
     public ImapServer(ImapContext ctx) {
         this.ctx = ctx;
+        this.limiter = new dev.herald.server.net.ConnectionLimiter(ctx.config().imapMaxConnections(), ctx.config().imapMaxConnectionsPerClient());
         var fetch = new FetchHandler();
         var store = new StoreHandler();
         var copy = new CopyMoveHandler();
@@ -102,16 +103,18 @@ public final class ImapServer implements AutoCloseable {
             if (implicitTls) {
                 p.addLast("tls", ctx.tls().orElseThrow().newHandler(sc.alloc()));
             }
-            var decoder = new ImapFrameDecoder(c.imapMaxCommandLine(), ctx.maxLiteral());
+            // Small literals only until login (a LOGIN password fits): nobody unauthenticated makes us hold megabytes.
+            var decoder = new ImapFrameDecoder(c.imapMaxCommandLine(), Math.min(ctx.maxLiteral(), c.imapPreauthMaxLiteral()));
             p.addLast("idle", new IdleStateHandler(c.imapIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("imap-decoder", decoder);
-            p.addLast("imap", new ImapConnectionHandler(ctx, decoder, handlers, login, this::capabilities, implicitTls));
+            p.addLast("imap", new ImapConnectionHandler(ctx, decoder, handlers, login, this::capabilities, implicitTls, limiter));
         });
         channels.add(ch);
         return ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final dev.herald.server.net.ConnectionLimiter limiter;
 
     /** IMAP connections open now (both listeners). */
     public int openConnections() {

@@ -1,5 +1,6 @@
 package dev.herald.server.smtp;
 
+import dev.herald.server.net.ConnectionLimiter;
 import dev.herald.server.smtp.codec.Replies;
 import dev.herald.server.smtp.codec.SmtpCommand;
 import dev.herald.server.smtp.codec.SmtpCommandParser;

@@ -1,6 +1,7 @@
 package dev.herald.server.smtp;
 
 import dev.herald.server.config.HeraldConfig;
+import dev.herald.server.net.ConnectionLimiter;
 import dev.herald.storage.Stores;
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;

@@ -18,11 +18,27 @@ public final class ImapScript implements AutoCloseable {
     private int tag;
 
     private ImapScript(Socket socket) throws IOException {
+        this(socket, true);
+    }
+
+    private ImapScript(Socket socket, boolean readGreeting) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(20_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
-        in.readLine(); // greeting
+        if (readGreeting) {
+            in.readLine(); // greeting
+        }
+    }
+
+    /** Plain, without reading the greeting: the test reads what the server says first (a BYE, say). */
+    public static ImapScript rawPlain(int port) throws IOException {
+        return new ImapScript(new Socket("127.0.0.1", port), false);
+    }
+
+    /** {@link #rawPlain} from another loopback source address. */
+    public static ImapScript rawPlainFrom(int port, String sourceAddress) throws IOException {
+        return new ImapScript(new Socket("127.0.0.1", port, java.net.InetAddress.getByName(sourceAddress), 0), false);
     }
 
     public static ImapScript tls(int port) throws IOException {

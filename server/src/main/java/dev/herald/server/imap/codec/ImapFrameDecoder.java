@@ -11,15 +11,22 @@ import java.util.regex.Pattern;
  * Frames IMAP input into whole commands with their literals (RFC 3501 4.3, LITERAL+ of RFC 7888).
  * A synchronizing literal {@code {n}} is announced to the session, which answers "+" (or refuses);
  * a non-synchronizing {@code {n+}} is read at once. A literal over the limit is refused before it
- * is read when the client waits for "+", and skipped by count otherwise; an over-long line is skipped.
+ * is read when the client waits for "+", and skipped by count otherwise; an over-long line is skipped
+ * and answered with its own tag (or, when it has none we can read, an untagged BYE).
+ *
+ * <p>The literal limit is the session's to set: small before login (RFC 7888 LITERAL-), the
+ * APPEND limit after. A literal's buffer grows with the bytes that actually arrive; an announced
+ * size is never allocated up front, so a client cannot pin memory by announcing and stalling.
  */
 public final class ImapFrameDecoder extends PausableDecoder {
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d{1,19})(\\+?)\\}$");
 
     private enum Mode { LINE, LITERAL, SKIP_LITERAL, SKIP_LINE, WAIT_CONTINUATION, RAW_LINE }
 
+    private static final int FIRST_CHUNK = 64 * 1024;
+
     private final int maxLine;
-    private final long maxLiteral;
+    private long maxLiteral;
     private Mode mode = Mode.LINE;
     private final List<Object> pieces = new ArrayList<>();
     private long literalLeft;
@@ -31,6 +38,11 @@ public final class ImapFrameDecoder extends PausableDecoder {
     public ImapFrameDecoder(int maxLine, long maxLiteral) {
         this.maxLine = maxLine;
         this.maxLiteral = maxLiteral;
+    }
+
+    /** The largest literal accepted from now on (raised once the client has logged in). */
+    public void maxLiteral(long max) {
+        this.maxLiteral = max;
     }
 
     /** The session sent "+": read the announced literal. */
@@ -73,6 +85,9 @@ public final class ImapFrameDecoder extends PausableDecoder {
         int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
         if (lf < 0) {
             if (in.readableBytes() > maxLine) {
+                if (pieces.isEmpty()) {
+                    tag = tagOf(in.toString(in.readerIndex(), Math.min(in.readableBytes(), 128), StandardCharsets.ISO_8859_1));
+                }
                 in.skipBytes(in.readableBytes());
                 tooLong(out, "command line");
                 mode = Mode.SKIP_LINE;
@@ -84,6 +99,9 @@ public final class ImapFrameDecoder extends PausableDecoder {
         var text = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
         if (len + 1 > maxLine) {
+            if (pieces.isEmpty()) {
+                tag = tagOf(text);
+            }
             tooLong(out, "command line");
             return;
         }
@@ -92,8 +110,7 @@ public final class ImapFrameDecoder extends PausableDecoder {
             return;
         }
         if (pieces.isEmpty()) {
-            int sp = text.indexOf(' ');
-            tag = sp > 0 ? text.substring(0, sp) : "*";
+            tag = tagOf(text);
             commandBytes = 0;
         }
         commandBytes += text.length();
@@ -122,7 +139,7 @@ public final class ImapFrameDecoder extends PausableDecoder {
             }
             return;
         }
-        literal = new byte[(int) size];
+        literal = new byte[(int) Math.min(size, FIRST_CHUNK)];
         literalAt = 0;
         literalLeft = size;
         commandBytes += size;
@@ -136,6 +153,11 @@ public final class ImapFrameDecoder extends PausableDecoder {
 
     private void literal(ByteBuf in, List<Object> out) {
         int n = (int) Math.min(in.readableBytes(), literalLeft);
+        if (literalAt + n > literal.length) {
+            // Grow with what arrived (doubling, never past the announced size).
+            long wanted = Math.max(literalAt + n, Math.min((long) literal.length * 2, literalAt + literalLeft));
+            literal = java.util.Arrays.copyOf(literal, (int) wanted);
+        }
         in.readBytes(literal, literalAt, n);
         literalAt += n;
         literalLeft -= n;
@@ -165,6 +187,22 @@ public final class ImapFrameDecoder extends PausableDecoder {
             pieces.clear();
             mode = Mode.LINE;
         }
+    }
+
+    /** The tag a line starts with, when it is one (RFC 3501 tag: ASTRING-CHAR except "+"); else null. */
+    public static String tagOf(String line) {
+        int sp = line.indexOf(' ');
+        var candidate = sp > 0 ? line.substring(0, sp) : null;
+        if (candidate == null || candidate.length() > 64) {
+            return null;
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "(){%*\"\\+".indexOf(c) >= 0) {
+                return null;
+            }
+        }
+        return candidate;
     }
 
     private void tooLong(List<Object> out, String what) {

@@ -10,7 +10,11 @@ import java.util.Locale;
  * Atoms keep their brackets whole, so {@code BODY.PEEK[HEADER.FIELDS (From To)]<0.100>} is one atom.
  */
 public final class ImapParser {
+    /** Deepest list nesting accepted: real commands use two or three; deeper input is an attack on the stack. */
+    public static final int MAX_DEPTH = 64;
+
     private final List<Object> pieces;
+    private int depth;
     private int piece;
     private int pos;
 
@@ -77,6 +81,9 @@ public final class ImapParser {
             return literal();
         }
         if (c == '(') {
+            if (++depth > MAX_DEPTH) {
+                throw new ImapParseException("parenthesized lists nested deeper than " + MAX_DEPTH + " levels");
+            }
             pos++;
             var items = new ArrayList<Tok>();
             while (peek() != ')') {
@@ -92,6 +99,7 @@ public final class ImapParser {
                 items.add(token());
             }
             pos++;
+            depth--;
             return new Tok.ListTok(items);
         }
         var a = atomText();

@@ -3,6 +3,7 @@ package dev.herald.server.imap.handlers;
 import dev.herald.server.imap.ImapContext;
 import dev.herald.server.imap.codec.ImapCommand;
 import dev.herald.server.imap.codec.ImapParseException;
+import dev.herald.server.imap.codec.ImapParser;
 import dev.herald.server.imap.codec.Tok;
 import dev.herald.server.imap.mime.MimeIndex;
 import dev.herald.server.imap.session.ImapSession;
@@ -50,8 +51,14 @@ public final class SearchHandler implements ImapHandler {
         private int i;
         private final long largestSeq;
         private final long largestUid;
+        private final int depth;
 
         Keys(List<Tok> args, int start, long largestSeq, long largestUid) {
+            this(args, start, largestSeq, largestUid, 0);
+        }
+
+        private Keys(List<Tok> args, int start, long largestSeq, long largestUid, int depth) {
+            this.depth = depth;
             this.args = args;
             this.i = start;
             this.largestSeq = largestSeq;
@@ -73,18 +80,42 @@ public final class SearchHandler implements ImapHandler {
             return t;
         }
 
+        /** Every key must match; a flat array, not a chain of and()s, so thousands of keys cost no stack. */
         Predicate<Candidate> all() throws ImapParseException {
-            Predicate<Candidate> p = c -> true;
+            var keys = new ArrayList<Predicate<Candidate>>();
             while (more()) {
-                p = p.and(key());
+                keys.add(key());
             }
-            return p;
+            if (keys.size() == 1) {
+                return keys.get(0);
+            }
+            @SuppressWarnings("unchecked")
+            Predicate<Candidate>[] each = keys.toArray(new Predicate[0]);
+            return c -> {
+                for (var k : each) {
+                    if (!k.test(c)) {
+                        return false;
+                    }
+                }
+                return true;
+            };
         }
 
         Predicate<Candidate> key() throws ImapParseException {
+            return key(depth);
+        }
+
+        /** One key at nesting {@code level} (lists, NOT and OR each go one deeper): bounded, so a deep key is BAD, not a stack overflow. */
+        private Predicate<Candidate> key(int level) throws ImapParseException {
+            if (level > ImapParser.MAX_DEPTH) {
+                throw new ImapParseException("SEARCH keys nested deeper than " + ImapParser.MAX_DEPTH + " levels");
+            }
+            if (!more()) {
+                throw new ImapParseException("SEARCH key missing");
+            }
             var tok = args.get(i++);
             if (tok instanceof Tok.ListTok list) {
-                var inner = new Keys(list.items(), 0, largestSeq, largestUid);
+                var inner = new Keys(list.items(), 0, largestSeq, largestUid, level + 1);
                 return inner.all();
             }
             var k = String.valueOf(Tok.text(tok)).toUpperCase(Locale.ROOT);
@@ -125,8 +156,8 @@ public final class SearchHandler implements ImapHandler {
                 case "LARGER": { long n = number(next(k)); return c -> c.m.blob().length() > n; }
                 case "SMALLER": { long n = number(next(k)); return c -> c.m.blob().length() < n; }
                 case "UID": { var set = SequenceSet.parse(next(k)); return c -> set.contains(c.m.uid(), largestUid); }
-                case "NOT": return key().negate();
-                case "OR": { var a = key(); var b = key(); return a.or(b); }
+                case "NOT": return key(level + 1).negate();
+                case "OR": { var a = key(level + 1); var b = key(level + 1); return a.or(b); }
                 case "MODSEQ": { long n = number(next(k)); return c -> c.m.modseq() >= n; }
                 case "EMAILID": { var id = next(k); return c -> ("M" + Long.toHexString(c.m.id())).equals(id); }
                 case "THREADID": { var id = next(k); return c -> ("T" + Long.toHexString(c.m.threadId())).equals(id); }

@@ -1,11 +1,11 @@
-package dev.herald.server.smtp;
+package dev.herald.server.net;
 
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Connections open now, in total and per client address, across all SMTP listeners. */
+/** Connections open now, in total and per client address, across the listeners of one protocol (SMTP, IMAP). */
 public final class ConnectionLimiter {
     public enum Verdict { OK, TOO_MANY, TOO_MANY_FROM_CLIENT }
 
