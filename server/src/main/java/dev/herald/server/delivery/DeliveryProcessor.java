@@ -172,15 +172,18 @@ public final class DeliveryProcessor implements AutoCloseable {
                 }
             } else if (sender.isPresent() && !isHostedDomain(address)) {
                 // Held recipients wait for `queue approve`; their state says why in the queue's last reply.
-                var hold = policy.holdAtEnqueue(sender.get(), headers.run());
+                // Run and stream from the envelope (the header is gone from the body); older spool records: the header.
+                var run = env.run().or(headers::run);
+                var stream = env.stream().or(headers::stream);
+                var hold = policy.holdAtEnqueue(sender.get(), run);
                 var queued = new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
                         env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(),
                         hold.isPresent() ? QueueEntry.HELD : QueueEntry.WAITING, at, 0, at,
-                        headers.stream().filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), headers.run(),
+                        stream.filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), run,
                         Optional.empty());
                 if (stores.mail().enqueue(queued)) {
                     policy.events().mailbox(EventType.QUEUED, sender.get(), Optional.of(env.id()), headers.fields().messageId(),
-                            Optional.of(rcpt.address()), queued.stream() + " stream" + headers.run().map(r -> ", run " + r).orElse(""));
+                            Optional.of(rcpt.address()), queued.stream() + " stream" + run.map(r -> ", run " + r).orElse(""));
                     if (hold.isPresent()) {
                         stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
                                 .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));

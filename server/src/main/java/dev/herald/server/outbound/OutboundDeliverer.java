@@ -1,5 +1,6 @@
 package dev.herald.server.outbound;
 
+import dev.herald.server.delivery.AgentHeaders;
 import dev.herald.server.dkim.DkimSigning;
 import dev.herald.storage.Stores;
 import dev.herald.storage.mail.QueueEntry;
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class OutboundDeliverer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboundDeliverer.class);
     /** Agent headers (SPEC.md) that never leave the server. */
-    private static final List<String> AGENT_HEADERS = List.of("x-herald-stream", "x-herald-run");
 
     /**
      * @param maxPerDestination SMTP transactions at once to one recipient domain (or one relay)
@@ -369,10 +369,11 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     /** The bytes to send: agent headers removed, then DKIM-signed with the sending domain's active selector. */
     private byte[] prepare(byte[] raw, QueueEntry e) {
-        var stripped = stripAgentHeaders(raw);
+        // Spooled without agent headers since they moved into the envelope; older spool records may still have them.
+        var stripped = AgentHeaders.strip(raw);
         if (QueueEntry.BULK.equals(e.stream())) {
             // RFC 8058: the tenant's own unsubscribe, whatever the agent wrote, signed with the rest.
-            var own = stripHeaders(stripped, List.of("list-unsubscribe", "list-unsubscribe-post"));
+            var own = AgentHeaders.strip(stripped, List.of("list-unsubscribe", "list-unsubscribe-post"));
             var head = unsubscribes.headers(e).getBytes(StandardCharsets.US_ASCII);
             var withLinks = new byte[head.length + own.length];
             System.arraycopy(head, 0, withLinks, 0, head.length);
@@ -387,34 +388,6 @@ public final class OutboundDeliverer implements AutoCloseable {
         var key = stores.domains().dkimKeys(domain.get().id()).stream().filter(k -> k.active()).findFirst();
         return key.isPresent() ? DkimSigning.sign(stripped, senderDomain, key.get()) : stripped;
     }
-
-    static byte[] stripAgentHeaders(byte[] raw) {
-        return stripHeaders(raw, AGENT_HEADERS);
-    }
-
-    /** The message without the named header fields (lower-case names), folded lines included. */
-    static byte[] stripHeaders(byte[] raw, List<String> names) {
-        var text = new String(raw, StandardCharsets.ISO_8859_1);
-        int end = text.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return raw;
-        }
-        var out = new StringBuilder(raw.length);
-        boolean skipping = false;
-        for (var line : text.substring(0, end + 2).split("(?<=\r\n)")) {
-            boolean continuation = line.startsWith(" ") || line.startsWith("\t");
-            if (!continuation) {
-                int colon = line.indexOf(':');
-                skipping = colon > 0 && names.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
-            }
-            if (!skipping) {
-                out.append(line);
-            }
-        }
-        out.append(text, end + 2, text.length());
-        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
 
     private static String domainOf(String address) {
         return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);

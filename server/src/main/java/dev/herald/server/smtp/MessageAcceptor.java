@@ -121,6 +121,8 @@ public final class MessageAcceptor {
                         .append("\r\n");
             }
         }
+        // X-Herald-Run and -Stream are instructions to us: kept in the envelope, never in any copy.
+        body = dev.herald.server.delivery.AgentHeaders.strip(body);
         var head = prefix.toString().getBytes(StandardCharsets.UTF_8);
         var message = new byte[head.length + body.length];
         System.arraycopy(head, 0, message, 0, head.length);
@@ -128,7 +130,8 @@ public final class MessageAcceptor {
 
         var envelope = new SpoolEnvelope(id, now.toInstant(), s.listener.kind(), s.clientIp(), s.helo.orElse(""), s.tls.orElse(""),
                 s.user.map(u -> u.mailboxId()), s.sender.orElseThrow().address(), List.copyOf(s.recipients),
-                Optional.ofNullable(s.mailParams.get("RET")), Optional.ofNullable(s.mailParams.get("ENVID")));
+                Optional.ofNullable(s.mailParams.get("RET")), Optional.ofNullable(s.mailParams.get("ENVID")))
+                .withAgent(run, headers == null ? Optional.empty() : headers.stream());
         return spool.append(envelope, message).handle((entry, failure) -> {
             if (failure != null) {
                 var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

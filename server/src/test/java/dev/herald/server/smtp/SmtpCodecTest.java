@@ -161,7 +161,9 @@ class SmtpCodecTest {
         assertCode("MAIL FROM:<a@b.example> SIZE=1=2", 501, "5.5.4");
         assertCode("BDAT lots", 501, "5.5.4");
         assertCode("DATA now", 501, "5.5.4");
-        assertCode("HELO", 500, "5.5.2");
+        assertCode("HELO", 501, "5.5.4");
+        assertCode("EHLO evil\rX-Injected: yes", 501, "5.5.4");
+        assertCode("EHLO evil\u000bX", 501, "5.5.4");
     }
 
     private static void assertCode(String line, int code, String enhanced) {

@@ -22,12 +22,28 @@ import java.util.Optional;
  * @param envid       DSN ENVID parameter, if given
  * @param folder      for an IMAP APPEND (listener "append"): the folder of {@code authMailbox} it goes to
  * @param flags       for an IMAP APPEND: the flags it is stored with
+ * @param run         for a submission: the agent's X-Herald-Run (the header itself is removed from the body)
+ * @param stream      for a submission: the agent's X-Herald-Stream (likewise)
  */
 public record SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
                             Optional<Long> authMailbox, String sender, List<SpoolRecipient> recipients,
-                            Optional<String> ret, Optional<String> envid, Optional<String> folder, List<String> flags) {
+                            Optional<String> ret, Optional<String> envid, Optional<String> folder, List<String> flags,
+                            Optional<String> run, Optional<String> stream) {
 
     public static final String APPEND = "append";
+
+    public SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
+                         Optional<Long> authMailbox, String sender, List<SpoolRecipient> recipients,
+                         Optional<String> ret, Optional<String> envid, Optional<String> folder, List<String> flags) {
+        this(id, receivedAt, listener, client, helo, tls, authMailbox, sender, recipients, ret, envid, folder, flags, Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The same envelope carrying the agent's run and stream (taken out of the message's header). */
+    public SpoolEnvelope withAgent(Optional<String> agentRun, Optional<String> agentStream) {
+        return new SpoolEnvelope(id, receivedAt, listener, client, helo, tls, authMailbox, sender, recipients, ret, envid, folder, flags,
+                agentRun, agentStream);
+    }
 
     /** An SMTP acceptance: no folder, no flags. */
     public SpoolEnvelope(String id, Instant receivedAt, String listener, String client, String helo, String tls,
@@ -58,6 +74,8 @@ public record SpoolEnvelope(String id, Instant receivedAt, String listener, Stri
             out.writeUTF(envid.orElse(""));
             out.writeUTF(folder.orElse(""));
             out.writeUTF(String.join(" ", flags));
+            out.writeUTF(run.orElse(""));
+            out.writeUTF(stream.orElse(""));
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,8 +101,11 @@ public record SpoolEnvelope(String id, Instant receivedAt, String listener, Stri
         var envid = nonEmpty(in.readUTF());
         var folder = nonEmpty(in.readUTF());
         var flags = in.readUTF();
+        // Records written before run and stream were kept here end after the flags.
+        var run = in.available() > 0 ? nonEmpty(in.readUTF()) : Optional.<String>empty();
+        var stream = in.available() > 0 ? nonEmpty(in.readUTF()) : Optional.<String>empty();
         return new SpoolEnvelope(id, at, listener, client, helo, tls, auth < 0 ? Optional.empty() : Optional.of(auth), sender,
-                List.copyOf(rcpts), ret, envid, folder, flags.isEmpty() ? List.of() : List.of(flags.split(" ")));
+                List.copyOf(rcpts), ret, envid, folder, flags.isEmpty() ? List.of() : List.of(flags.split(" ")), run, stream);
     }
 
     private static Optional<String> nonEmpty(String s) {

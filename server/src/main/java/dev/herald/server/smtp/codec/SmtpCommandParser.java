@@ -10,6 +10,14 @@ import java.util.regex.Pattern;
 public final class SmtpCommandParser {
     private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*(=[^= \\x00-\\x1f]*)?");
     private static final Pattern DOMAIN = Pattern.compile("(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)*[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?");
+    /**
+     * What HELO/EHLO may name (RFC 5321 4.1.1.1): a domain (labels of letters, digits, '-' and, as
+     * real hosts send it, '_'; a final dot) or an address literal of printable characters.
+     * Anything else, control characters above all, would be copied into the Received: header.
+     */
+    private static final Pattern HELO_DOMAIN = Pattern.compile("(?:[\\p{L}\\p{N}_](?:[\\p{L}\\p{N}_-]{0,61}[\\p{L}\\p{N}_])?\\.)*"
+            + "[\\p{L}\\p{N}_](?:[\\p{L}\\p{N}_-]{0,61}[\\p{L}\\p{N}_])?\\.?");
+    private static final Pattern HELO_LITERAL = Pattern.compile("\\[[\\x21-\\x5a\\x5e-\\x7e]{1,253}]");
     private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[[^\\[\\]\\\\\\s]{1,253}\\]");
     /** atext of RFC 5322, plus UTF-8 (RFC 6531), for dot-string local parts. */
     private static final Pattern DOT_STRING = Pattern.compile("[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+(\\.[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+)*");
@@ -24,9 +32,13 @@ public final class SmtpCommandParser {
         switch (verb) {
             case "EHLO", "HELO":
                 if (rest.isEmpty()) {
-                    throw new SmtpSyntaxException(Replies.SYNTAX.withText(verb + " needs a domain or address literal"));
+                    throw new SmtpSyntaxException(Replies.BAD_PARAMETER.withText(verb + " needs a domain or address literal"));
                 }
-                return new SmtpCommand.Helo(rest.split(" ")[0], verb.equals("EHLO"));
+                var name = rest.split(" ")[0];
+                if (name.length() > 255 || !(HELO_DOMAIN.matcher(name).matches() || HELO_LITERAL.matcher(name).matches())) {
+                    throw new SmtpSyntaxException(Replies.BAD_PARAMETER.withText(verb + " needs a domain or address literal (RFC 5321 4.1.1.1)"));
+                }
+                return new SmtpCommand.Helo(name, verb.equals("EHLO"));
             case "MAIL":
                 var from = pathAndParams(rest, "FROM:", true);
                 return new SmtpCommand.Mail(from.path(), from.params());

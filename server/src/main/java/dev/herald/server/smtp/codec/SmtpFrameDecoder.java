@@ -97,6 +97,12 @@ public final class SmtpFrameDecoder extends PausableDecoder {
             startBdat(text);
         }
         out.add(new SmtpInput.Line(text));
+        if (mode == Mode.BDAT && bdatRemaining == 0) {
+            // BDAT 0 (LAST): an empty chunk, complete now; waiting for bytes that never come left it unanswered.
+            mode = Mode.LINE;
+            out.add(new SmtpInput.BdatChunk(new byte[0], false));
+            chunk = null;
+        }
     }
 
     private void skipLine(ByteBuf in) {
@@ -116,7 +122,7 @@ public final class SmtpFrameDecoder extends PausableDecoder {
             if (size >= 0) {
                 mode = Mode.BDAT;
                 bdatRemaining = size;
-                chunk = new ByteArrayOutputStream((int) Math.min(size, 1 << 20));
+                chunk = new ByteArrayOutputStream((int) Math.min(size, 64 * 1024)); // grows with what arrives
                 chunkTooBig = false;
             }
         } catch (NumberFormatException e) {
