@@ -147,6 +147,9 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
             bad(c.tag(), c.name() + " is not valid " + stateName());
             return;
         }
+        if (session.state == ImapSession.State.SELECTED && selectedFolderGone()) {
+            return;
+        }
         CompletableFuture<String> result;
         try {
             result = handler.handle(ctx, session, c, responder());
@@ -227,11 +230,28 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
         }
         var now = ctx.snapshots().current(sel.folder.id());
         if (now.isEmpty()) {
+            selectedFolderGone();
             return;
         }
         for (var line : sel.catchUp(now.get(), allowExpunge, session.condstore)) {
             write("* " + line);
         }
+    }
+
+    /**
+     * Whether another session deleted the selected folder; if so the client is told with an untagged
+     * BYE (RFC 3501 7.1.5) and disconnected, as Dovecot does: no command may read, change or copy
+     * mail that is gone, and a folder re-created under the same name is a different folder.
+     */
+    private boolean selectedFolderGone() {
+        var sel = session.selected;
+        if (sel == null || closing || ctx.stores().mail().folderById(sel.folder.id()).isPresent()) {
+            return false;
+        }
+        ctx.snapshots().forget(sel.folder.id());
+        session.selected = null;
+        bye("the selected folder " + sel.folder.name() + " was deleted by another session");
+        return true;
     }
 
     /** A mailbox this session has selected changed: push it now if idling, else at the next command. */

@@ -19,7 +19,7 @@ class SelectedFolderTest {
     private static StoredMessage m(long uid, long modseq, String... flags) {
         return new StoredMessage(uid, 1, 1, uid, modseq, Set.of(flags), Instant.EPOCH, new BlobRef(1, 0, 10), "s" + uid,
                 new HeaderFields(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty()), 1, Optional.empty());
+                        Optional.empty(), Optional.empty()), 1, Optional.empty(), uid);
     }
 
     private static FolderSnapshots.Snapshot snap(long modseq, StoredMessage... messages) {

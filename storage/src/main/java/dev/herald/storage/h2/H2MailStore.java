@@ -73,24 +73,31 @@ public final class H2MailStore implements MailStore {
     }
 
     private StoredMessage insert(long folderId, NewMessage m) {
-        return jdbc.transaction(tx -> {
-            var counters = tx.queryOne("SELECT uidnext, highest_modseq FROM folders WHERE id = ? FOR UPDATE",
-                    rs -> new long[] {rs.getLong(1), rs.getLong(2)}, folderId).orElseThrow();
-            long uid = counters[0];
-            long modseq = counters[1] + 1;
-            tx.update("UPDATE folders SET uidnext = ?, highest_modseq = ? WHERE id = ?", uid + 1, modseq, folderId);
-            var h = m.headers();
-            var refs = String.join(" ", h.references());
-            long id = tx.insert("INSERT INTO messages(mailbox_id, folder_id, uid, modseq, flags, internal_date, size, blob_segment, "
-                            + "blob_offset, source, message_id, in_reply_to, refs, subject, from_addr, to_addr, cc_addr, date_hdr, "
-                            + "thread_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    m.mailboxId(), folderId, uid, modseq, String.join(" ", m.flags()), m.internalDate(), m.blob().length(),
-                    m.blob().segment(), m.blob().offset(), m.source(), cut(h.messageId(), 998), cut(h.inReplyTo(), 998),
-                    refs.length() > REFS_MAX ? refs.substring(refs.length() - REFS_MAX) : refs, cut(h.subject(), 998),
-                    cut(h.from(), 2000), cut(h.to(), 8000), cut(h.cc(), 8000), h.date(), m.threadId(), m.parentId());
-            return new StoredMessage(id, m.mailboxId(), folderId, uid, modseq, m.flags(), m.internalDate(), m.blob(),
-                    m.source(), h, m.threadId(), m.parentId());
-        });
+        return jdbc.transaction(tx -> insert(tx, folderId, m)
+                .orElseThrow(() -> new dev.herald.storage.StorageException("folder " + folderId + " no longer exists", null)));
+    }
+
+    /** Inside a transaction: the new row, or empty when the folder is gone. */
+    private static Optional<StoredMessage> insert(Jdbc tx, long folderId, NewMessage m) {
+        var counters = tx.queryOne("SELECT uidnext, highest_modseq FROM folders WHERE id = ? FOR UPDATE",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, folderId);
+        if (counters.isEmpty()) {
+            return Optional.empty();
+        }
+        long uid = counters.get()[0];
+        long modseq = counters.get()[1] + 1;
+        tx.update("UPDATE folders SET uidnext = ?, highest_modseq = ? WHERE id = ?", uid + 1, modseq, folderId);
+        var h = m.headers();
+        var refs = String.join(" ", h.references());
+        long id = tx.insert("INSERT INTO messages(mailbox_id, folder_id, uid, modseq, flags, internal_date, size, blob_segment, "
+                        + "blob_offset, source, message_id, in_reply_to, refs, subject, from_addr, to_addr, cc_addr, date_hdr, "
+                        + "thread_id, parent_id, email_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                m.mailboxId(), folderId, uid, modseq, String.join(" ", m.flags()), m.internalDate(), m.blob().length(),
+                m.blob().segment(), m.blob().offset(), m.source(), cut(h.messageId(), 998), cut(h.inReplyTo(), 998),
+                refs.length() > REFS_MAX ? refs.substring(refs.length() - REFS_MAX) : refs, cut(h.subject(), 998),
+                cut(h.from(), 2000), cut(h.to(), 8000), cut(h.cc(), 8000), h.date(), m.threadId(), m.parentId(), m.emailId().orElse(null));
+        return Optional.of(new StoredMessage(id, m.mailboxId(), folderId, uid, modseq, m.flags(), m.internalDate(), m.blob(),
+                m.source(), h, m.threadId(), m.parentId(), m.emailId().orElse(id)));
     }
 
     private static Optional<String> cut(Optional<String> value, int max) {
@@ -128,12 +135,44 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
-    public java.util.OptionalLong setFlags(long folderId, long uid, Set<String> flags) {
+    public FlagUpdate updateFlags(long folderId, long uid, FlagOp op, Set<String> given, long unchangedSince) {
         return jdbc.transaction(tx -> {
-            long modseq = nextModseq(tx, folderId);
-            int n = tx.update("UPDATE messages SET flags = ?, modseq = ? WHERE folder_id = ? AND uid = ?",
-                    String.join(" ", flags), modseq, folderId, uid);
-            return n == 1 ? java.util.OptionalLong.of(modseq) : java.util.OptionalLong.empty();
+            // The folder row first, as every writer of the folder locks it: one order, no deadlock.
+            var highest = tx.queryOne("SELECT highest_modseq FROM folders WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), folderId);
+            if (highest.isEmpty()) {
+                return new FlagUpdate(FlagUpdate.Result.GONE, Set.of(), 0);
+            }
+            var row = tx.queryOne("SELECT flags, modseq FROM messages WHERE folder_id = ? AND uid = ? FOR UPDATE",
+                    rs -> new Object[] {rs.getString(1), rs.getLong(2)}, folderId, uid);
+            if (row.isEmpty()) {
+                return new FlagUpdate(FlagUpdate.Result.GONE, Set.of(), 0);
+            }
+            var current = new LinkedHashSet<String>();
+            var raw = (String) row.get()[0];
+            if (!raw.isEmpty()) {
+                current.addAll(Arrays.asList(raw.split(" ")));
+            }
+            long modseq = (Long) row.get()[1];
+            if (unchangedSince >= 0 && modseq > unchangedSince) {
+                return new FlagUpdate(FlagUpdate.Result.MODIFIED, Set.copyOf(current), modseq);
+            }
+            var next = new LinkedHashSet<>(current);
+            switch (op) {
+                case REPLACE -> {
+                    next.clear();
+                    next.addAll(given);
+                }
+                case ADD -> next.addAll(given);
+                case REMOVE -> next.removeAll(given);
+            }
+            if (next.equals(current)) {
+                return new FlagUpdate(FlagUpdate.Result.UNCHANGED, Set.copyOf(current), modseq);
+            }
+            long newModseq = highest.get() + 1;
+            tx.update("UPDATE folders SET highest_modseq = ? WHERE id = ?", newModseq, folderId);
+            tx.update("UPDATE messages SET flags = ?, modseq = ? WHERE folder_id = ? AND uid = ?", String.join(" ", next), newModseq,
+                    folderId, uid);
+            return new FlagUpdate(FlagUpdate.Result.CHANGED, java.util.Collections.unmodifiableSet(next), newModseq);
         });
     }
 
@@ -152,11 +191,19 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
-    public StoredMessage copy(StoredMessage m, long toFolderId) {
+    public Optional<StoredMessage> copy(StoredMessage m, long toFolderId) {
         // A copy is a new source in the target folder (the same message may be copied there twice).
         var source = m.source().split("/")[0] + "/" + Long.toHexString(System.nanoTime());
-        return insert(toFolderId, new NewMessage(m.mailboxId(), source, m.blob(), m.internalDate(), m.flags(), m.headers(),
-                m.threadId(), m.parentId()));
+        return jdbc.transaction(tx -> {
+            // The original must still be there (another session may have expunged it or deleted its folder):
+            // a session's stale view never brings deleted mail back.
+            var stillThere = tx.queryOne("SELECT flags FROM messages WHERE id = ? FOR UPDATE", rs -> rs.getString(1), m.id());
+            if (stillThere.isEmpty()) {
+                return Optional.<StoredMessage>empty();
+            }
+            return insert(tx, toFolderId, new NewMessage(m.mailboxId(), source, m.blob(), m.internalDate(), m.flags(), m.headers(),
+                    m.threadId(), m.parentId(), Optional.of(m.emailId())));
+        });
     }
 
     @Override
@@ -185,7 +232,7 @@ public final class H2MailStore implements MailStore {
 
     private static long nextModseq(Jdbc tx, long folderId) {
         long modseq = tx.queryOne("SELECT highest_modseq FROM folders WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), folderId)
-                .orElseThrow() + 1;
+                .orElse(0L) + 1; // a folder deleted meanwhile: the statements after it change nothing
         tx.update("UPDATE folders SET highest_modseq = ? WHERE id = ?", modseq, folderId);
         return modseq;
     }
@@ -447,6 +494,6 @@ public final class H2MailStore implements MailStore {
         return new StoredMessage(rs.getLong("id"), rs.getLong("mailbox_id"), rs.getLong("folder_id"), rs.getLong("uid"),
                 rs.getLong("modseq"), flags, Jdbc.instant(rs, "internal_date"),
                 new BlobRef(rs.getInt("blob_segment"), rs.getLong("blob_offset"), (int) rs.getLong("size")), rs.getString("source"),
-                headers, rs.getLong("thread_id"), Jdbc.optionalLong(rs, "parent_id"));
+                headers, rs.getLong("thread_id"), Jdbc.optionalLong(rs, "parent_id"), Jdbc.optionalLong(rs, "email_id").orElse(rs.getLong("id")));
     }
 }

@@ -37,14 +37,33 @@ public interface MailStore {
     /** The UIDs in a folder, ascending (to find expunged ones). */
     List<Long> uids(long folderId);
 
-    /** Replaces a message's flags with a new modseq. @return the new modseq, or empty when the message is gone */
-    java.util.OptionalLong setFlags(long folderId, long uid, java.util.Set<String> flags);
+    /** How a flag change applies: the given set replaces the flags, or is added to or removed from them. */
+    enum FlagOp { REPLACE, ADD, REMOVE }
+
+    /**
+     * What a flag change did, with the message's flags and modseq as they are now: CHANGED (stored
+     * under a new modseq), UNCHANGED (the flags already were so), MODIFIED (the message changed after
+     * {@code unchangedSince}: nothing done, RFC 7162), GONE (expunged, or its folder deleted).
+     */
+    record FlagUpdate(Result result, java.util.Set<String> flags, long modseq) {
+        public enum Result { CHANGED, UNCHANGED, MODIFIED, GONE }
+    }
+
+    /**
+     * Applies a flag change atomically against the flags stored now (not a session's copy of them),
+     * so that two sessions adding different flags both keep theirs.
+     * @param unchangedSince CONDSTORE's UNCHANGEDSINCE, or -1 for none
+     */
+    FlagUpdate updateFlags(long folderId, long uid, FlagOp op, java.util.Set<String> flags, long unchangedSince);
 
     /** Removes messages from a folder (their bodies stay in the spool). Bumps the folder's modseq. */
     void expunge(long folderId, java.util.Collection<Long> uids);
 
-    /** Copies a message into another folder under that folder's next UID. */
-    StoredMessage copy(StoredMessage message, long toFolderId);
+    /**
+     * Copies a message into another folder under that folder's next UID, keeping its EMAILID.
+     * @return empty when the original is gone (expunged, its folder deleted) or the target folder is
+     */
+    Optional<StoredMessage> copy(StoredMessage message, long toFolderId);
 
     /** @throws dev.herald.storage.DuplicateException when the mailbox has a folder of that name */
     Folder createFolder(long mailboxId, String name);

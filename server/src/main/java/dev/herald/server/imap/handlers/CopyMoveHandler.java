@@ -44,20 +44,32 @@ public final class CopyMoveHandler implements ImapHandler {
         var selection = Selection.of(s.selected, c.string(0), uid);
         var from = new ArrayList<String>();
         var to = new ArrayList<String>();
+        var moved = new ArrayList<Long>();
         for (var sel : selection) {
             var copy = ctx.stores().mail().copy(sel.message(), target.get().id());
+            if (copy.isEmpty()) {
+                // Expunged by another session, or the target folder deleted meanwhile: nothing is brought back.
+                if (ctx.stores().mail().folderById(target.get().id()).isEmpty()) {
+                    return ImapHandler.done("NO [TRYCREATE] folder " + c.string(1) + " no longer exists");
+                }
+                continue;
+            }
             from.add(String.valueOf(sel.message().uid()));
-            to.add(String.valueOf(copy.uid()));
+            to.add(String.valueOf(copy.get().uid()));
+            moved.add(sel.message().uid());
         }
         if (selection.isEmpty()) {
             return ImapHandler.done("OK " + c.name() + " completed (nothing matched)");
         }
+        if (from.isEmpty()) {
+            return ImapHandler.done("NO [EXPUNGEISSUED] the messages were expunged by another session");
+        }
         var code = "[COPYUID " + target.get().uidValidity() + " " + String.join(",", from) + " " + String.join(",", to) + "]";
         if (move) {
             out.untagged("OK " + code + " moved");
-            ctx.stores().mail().expunge(s.selected.folder.id(), selection.stream().map(x -> x.message().uid()).toList());
+            ctx.stores().mail().expunge(s.selected.folder.id(), moved);
             ctx.events().changed(s.mailboxId());
-            ctx.history().agent(dev.herald.storage.model.EventType.DELETED, s.user.orElseThrow(), "IMAP MOVE of " + selection.size()
+            ctx.history().agent(dev.herald.storage.model.EventType.DELETED, s.user.orElseThrow(), "IMAP MOVE of " + moved.size()
                     + " message(s) from " + s.selected.folder.name() + " to " + target.get().name() + " from " + s.clientIp);
             return ImapHandler.done("OK MOVE completed");
         }

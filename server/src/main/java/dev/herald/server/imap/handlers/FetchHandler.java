@@ -8,6 +8,7 @@ import dev.herald.server.imap.codec.Tok;
 import dev.herald.server.imap.mime.FetchRenderer;
 import dev.herald.server.imap.mime.MimeIndex;
 import dev.herald.server.imap.session.ImapSession;
+import dev.herald.storage.mail.MailStore;
 import dev.herald.storage.mail.StoredMessage;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -135,15 +136,15 @@ public final class FetchHandler implements ImapHandler {
         var message = m;
         boolean flagsChanged = false;
         if (setsSeen && !s.selected.readOnly && !m.flags().contains("\\Seen")) {
-            var flags = new LinkedHashSet<>(m.flags());
-            flags.add("\\Seen");
-            var modseq = ctx.stores().mail().setFlags(m.folderId(), m.uid(), flags);
-            if (modseq.isPresent()) {
-                message = new StoredMessage(m.id(), m.mailboxId(), m.folderId(), m.uid(), modseq.getAsLong(), flags, m.internalDate(),
-                        m.blob(), m.source(), m.headers(), m.threadId(), m.parentId());
+            // Added to the flags stored now, not to this session's copy: another session's change is kept.
+            var update = ctx.stores().mail().updateFlags(m.folderId(), m.uid(), MailStore.FlagOp.ADD, Set.of("\\Seen"), -1);
+            if (update.result() == MailStore.FlagUpdate.Result.CHANGED || update.result() == MailStore.FlagUpdate.Result.UNCHANGED) {
+                message = m.withFlags(update.flags(), update.modseq());
                 s.selected.replace(message);
                 flagsChanged = true;
-                ctx.events().changed(s.mailboxId());
+                if (update.result() == MailStore.FlagUpdate.Result.CHANGED) {
+                    ctx.events().changed(s.mailboxId());
+                }
             }
         }
         var w = new ImapWriter().raw("* " + seq + " FETCH (");
@@ -173,7 +174,7 @@ public final class FetchHandler implements ImapHandler {
             case "INTERNALDATE" -> w.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate().atOffset(ZoneOffset.UTC)) + "\"");
             case "RFC822.SIZE" -> w.raw("RFC822.SIZE ").number(m.blob().length());
             case "MODSEQ" -> w.raw("MODSEQ (" + m.modseq() + ")");
-            case "EMAILID" -> w.raw("EMAILID (M" + Long.toHexString(m.id()) + ")");
+            case "EMAILID" -> w.raw("EMAILID (M" + Long.toHexString(m.emailId()) + ")");
             case "THREADID" -> w.raw("THREADID (T" + Long.toHexString(m.threadId()) + ")");
             case "ENVELOPE" -> {
                 w.raw("ENVELOPE ");

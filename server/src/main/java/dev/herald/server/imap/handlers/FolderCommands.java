@@ -53,6 +53,8 @@ public final class FolderCommands implements ImapHandler {
                     s.state = ImapSession.State.AUTHENTICATED;
                 }
                 mail.deleteFolder(folder.get().id());
+                ctx.snapshots().forget(folder.get().id());
+                ctx.events().changed(s.mailboxId()); // sessions idling in it learn now that it is gone
                 return ImapHandler.done("OK DELETE completed");
             }
             case "RENAME" -> {

@@ -159,7 +159,7 @@ public final class SearchHandler implements ImapHandler {
                 case "NOT": return key(level + 1).negate();
                 case "OR": { var a = key(level + 1); var b = key(level + 1); return a.or(b); }
                 case "MODSEQ": { long n = number(next(k)); return c -> c.m.modseq() >= n; }
-                case "EMAILID": { var id = next(k); return c -> ("M" + Long.toHexString(c.m.id())).equals(id); }
+                case "EMAILID": { var id = next(k); return c -> ("M" + Long.toHexString(c.m.emailId())).equals(id); }
                 case "THREADID": { var id = next(k); return c -> ("T" + Long.toHexString(c.m.threadId())).equals(id); }
                 default: throw new ImapParseException("unknown SEARCH key " + k);
             }

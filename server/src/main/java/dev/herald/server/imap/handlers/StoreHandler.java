@@ -5,9 +5,8 @@ import dev.herald.server.imap.codec.ImapCommand;
 import dev.herald.server.imap.codec.ImapParseException;
 import dev.herald.server.imap.codec.Tok;
 import dev.herald.server.imap.session.ImapSession;
-import dev.herald.storage.mail.StoredMessage;
+import dev.herald.storage.mail.MailStore;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -63,35 +62,35 @@ public final class StoreHandler implements ImapHandler {
         given.remove("\\Recent");
         var failed = new ArrayList<Long>();
         boolean changed = false;
+        var flagOp = switch (op) {
+            case "FLAGS" -> MailStore.FlagOp.REPLACE;
+            case "+FLAGS" -> MailStore.FlagOp.ADD;
+            default -> MailStore.FlagOp.REMOVE;
+        };
+        var givenSet = Set.copyOf(given);
         for (var sel : Selection.of(s.selected, c.string(0), uid)) {
             var m = sel.message();
-            if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
-                failed.add(uid ? m.uid() : sel.seq());
-                continue;
-            }
-            var flags = new LinkedHashSet<>(m.flags());
-            switch (op) {
-                case "FLAGS" -> {
-                    flags.clear();
-                    flags.addAll(given);
-                }
-                case "+FLAGS" -> flags.addAll(given);
-                default -> flags.removeAll(given);
-            }
-            var current = m;
-            if (!flags.equals(m.flags())) {
-                var modseq = ctx.stores().mail().setFlags(m.folderId(), m.uid(), flags);
-                if (modseq.isEmpty()) {
+            // Applied in storage against the flags stored now, not this session's copy of them: another
+            // session's +FLAGS between our SELECT and this STORE is kept (RFC 3501 6.4.6, RFC 7162 3.1.3).
+            var update = ctx.stores().mail().updateFlags(m.folderId(), m.uid(), flagOp, givenSet, unchangedSince);
+            switch (update.result()) {
+                case GONE -> {
                     continue; // expunged by another session meanwhile
                 }
-                current = new StoredMessage(m.id(), m.mailboxId(), m.folderId(), m.uid(), modseq.getAsLong(), flags, m.internalDate(),
-                        m.blob(), m.source(), m.headers(), m.threadId(), m.parentId());
-                s.selected.replace(current);
-                changed = true;
+                case MODIFIED -> {
+                    failed.add(uid ? m.uid() : sel.seq());
+                    s.selected.replace(m.withFlags(update.flags(), update.modseq()));
+                    continue;
+                }
+                case CHANGED -> changed = true;
+                case UNCHANGED -> {
+                }
             }
+            var current = m.withFlags(update.flags(), update.modseq());
+            s.selected.replace(current);
             if (!silent || (s.condstore && unchangedSince >= 0)) {
-                out.untagged(sel.seq() + " FETCH (" + (uid ? "UID " + current.uid() + " " : "") + "FLAGS (" + String.join(" ", flags) + ")"
-                        + (s.condstore ? " MODSEQ (" + current.modseq() + ")" : "") + ")");
+                out.untagged(sel.seq() + " FETCH (" + (uid ? "UID " + current.uid() + " " : "") + "FLAGS (" + String.join(" ", ordered(update.flags()))
+                        + ")" + (s.condstore ? " MODSEQ (" + current.modseq() + ")" : "") + ")");
             }
         }
         if (changed) {
@@ -101,6 +100,18 @@ public final class StoreHandler implements ImapHandler {
             return ImapHandler.done("OK [MODIFIED " + String.join(",", failed.stream().map(String::valueOf).toList()) + "] conditional STORE failed");
         }
         return ImapHandler.done("OK " + (uid ? "UID " : "") + "STORE completed");
+    }
+
+    /** System flags first, in RFC order, then keywords in the order stored: the same answer every time. */
+    static List<String> ordered(Set<String> flags) {
+        var out = new ArrayList<String>();
+        for (var f : List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")) {
+            if (flags.contains(f)) {
+                out.add(f);
+            }
+        }
+        flags.stream().filter(f -> !out.contains(f)).forEach(out::add);
+        return out;
     }
 
     /** System flags in their canonical case; keywords as given. */

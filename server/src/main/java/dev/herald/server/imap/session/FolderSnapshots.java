@@ -33,6 +33,11 @@ public final class FolderSnapshots {
         this.mail = mail;
     }
 
+    /** Drops a deleted folder's snapshot (its messages would otherwise stay in memory). */
+    public synchronized void forget(long folderId) {
+        cache.remove(folderId);
+    }
+
     /** The folder now, or empty when it is gone. */
     public Optional<Snapshot> current(long folderId) {
         var folder = mail.folderById(folderId);
