@@ -58,6 +58,9 @@ public final class PolicyCatalog {
         add("outbound.allow", ADDRESS_LIST, "", EVERY_LEVEL, "recipients (addresses or domains) exempt from outbound.block");
         add("outbound.block", ADDRESS_LIST, "", EVERY_LEVEL, "recipients (addresses or domains) never sent to");
         add("fair_share.weight", COUNT, "1", SERVER_AND_TENANT, "the tenant's share of outbound capacity relative to others");
+        add("sent.copy", BOOLEAN, "true", EVERY_LEVEL,
+                "file a copy of every submitted message in the sender's Sent folder (clients that APPEND their own may turn it off; "
+                        + "an APPEND of the same Message-ID to Sent within 10 minutes returns the copy already there either way)");
         add("loop.thread_replies_per_hour", COUNT, "10", EVERY_LEVEL,
                 "replies per hour within one thread between the same two addresses (ping-pong guard)");
     }

@@ -196,7 +196,7 @@ public final class DeliveryProcessor implements AutoCloseable {
                 log.warn("{}: recipient {} no longer exists; message dropped for it", env.id(), address);
             }
         }
-        sender.ifPresent(m -> file(m, Folder.SENT, entry, headers, Set.of("\\Seen")));
+        sender.filter(policy::sentCopy).ifPresent(m -> file(m, Folder.SENT, entry, headers, Set.of("\\Seen")));
     }
 
     /**

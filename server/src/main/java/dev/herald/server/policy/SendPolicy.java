@@ -95,6 +95,11 @@ public final class SendPolicy {
         return Optional.empty();
     }
 
+    /** Whether a submission of this mailbox is filed in its Sent folder (sent.copy). */
+    public boolean sentCopy(Mailbox sender) {
+        return Boolean.parseBoolean(policy.of(sender).getOrDefault("sent.copy", "true"));
+    }
+
     /** Counts accepted remote recipients against the budgets. */
     public void recordSent(Mailbox sender, Optional<String> run, int remoteRecipients) {
         if (remoteRecipients > 0) {

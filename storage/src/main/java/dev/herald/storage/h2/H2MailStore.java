@@ -244,6 +244,17 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public Optional<StoredMessage> recentByMessageId(long folderId, String messageId, Instant since) {
+        var mailbox = jdbc.queryOne("SELECT mailbox_id FROM folders WHERE id = ?", rs -> rs.getLong(1), folderId);
+        if (mailbox.isEmpty()) {
+            return Optional.empty();
+        }
+        // (mailbox_id, message_id) is indexed; the folder and time narrow the few rows it finds.
+        return jdbc.queryOne("SELECT * FROM messages WHERE mailbox_id = ? AND message_id = ? AND folder_id = ? AND internal_date >= ? "
+                + "ORDER BY uid DESC LIMIT 1", H2MailStore::message, mailbox.get(), messageId, folderId, since);
+    }
+
+    @Override
     public Optional<MessageLink> replyTo(long mailboxId, String messageId) {
         return jdbc.queryOne("SELECT id, thread_id, parent_id FROM messages WHERE mailbox_id = ? AND in_reply_to = ? ORDER BY id LIMIT 1",
                 H2MailStore::link, mailboxId, messageId);

@@ -77,6 +77,9 @@ public interface MailStore {
 
     Optional<MessageLink> byMessageId(long mailboxId, String messageId);
 
+    /** The newest message of a folder with this Message-ID stored at or after {@code since} (duplicate APPENDs to Sent). */
+    Optional<StoredMessage> recentByMessageId(long folderId, String messageId, Instant since);
+
     /** A message of the mailbox that names {@code messageId} as its In-Reply-To (a child that came first). */
     Optional<MessageLink> replyTo(long mailboxId, String messageId);
 

@@ -26,6 +26,33 @@ import java.util.concurrent.CompletionException;
 public final class AppendHandler implements ImapHandler {
     static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ROOT);
 
+    /** How long after a submission an APPEND of the same message to Sent is taken as the client's copy of it. */
+    static final java.time.Duration SENT_DEDUPE_WINDOW = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Herald files every submission in Sent; mutt, Thunderbird and most clients APPEND their own
+     * copy too. As Gmail does, an APPEND to Sent whose Message-ID is already there from the last
+     * few minutes is that message: its UID is returned (with the client's flags added), no second copy.
+     */
+    private static Optional<Long> alreadyInSent(ImapContext ctx, long folderId, byte[] bytes, List<String> flags) {
+        var messageId = dev.herald.server.delivery.HeaderParser.parse(bytes).fields().messageId();
+        if (messageId.isEmpty()) {
+            return Optional.empty();
+        }
+        var existing = ctx.stores().mail().recentByMessageId(folderId, messageId.get(), ctx.clock().instant().minus(SENT_DEDUPE_WINDOW));
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!flags.isEmpty()) {
+            var update = ctx.stores().mail().updateFlags(folderId, existing.get().uid(), dev.herald.storage.mail.MailStore.FlagOp.ADD,
+                    flags.stream().map(StoreHandler::canonical).collect(java.util.stream.Collectors.toSet()), -1);
+            if (update.result() == dev.herald.storage.mail.MailStore.FlagUpdate.Result.CHANGED) {
+                ctx.events().changed(existing.get().mailboxId());
+            }
+        }
+        return Optional.of(existing.get().uid());
+    }
+
     @Override
     public Set<String> commands() {
         return Set.of("APPEND");
@@ -71,11 +98,19 @@ public final class AppendHandler implements ImapHandler {
             return ImapHandler.done("NO [TRYCREATE] no folder named " + name);
         }
         var user = s.user.orElseThrow();
+        var bytesIn = message.bytes();
+        if (folder.get().specialUse().filter("\\Sent"::equals).isPresent()) {
+            var duplicate = alreadyInSent(ctx, folder.get().id(), bytesIn, flags);
+            if (duplicate.isPresent()) {
+                return ImapHandler.done("OK [APPENDUID " + folder.get().uidValidity() + " " + duplicate.get() + "] APPEND completed "
+                        + "(the copy filed when it was sent)");
+            }
+        }
         var id = String.format("%011x%05x", System.currentTimeMillis(), (int) (Math.random() * (1 << 20))).toUpperCase(Locale.ROOT);
         var envelope = new SpoolEnvelope(id, date != null ? date : ctx.clock().instant(), SpoolEnvelope.APPEND, s.clientIp, "", s.tls ? "TLS" : "",
                 Optional.of(user.mailboxId()), user.address(), List.of(), Optional.empty(), Optional.empty(),
                 Optional.of(folder.get().name()), List.copyOf(flags));
-        var bytes = message.bytes();
+        var bytes = bytesIn;
         var uidValidity = folder.get().uidValidity();
         return ctx.spool().append(envelope, bytes)
                 .thenCompose(entry -> ctx.delivery().submitAppend(entry, bytes))
