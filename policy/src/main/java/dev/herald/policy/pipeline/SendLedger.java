@@ -28,6 +28,8 @@ public final class SendLedger {
     private final ConcurrentHashMap<RunKey, SlidingCounter> runs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SlidingCounter> domainDays = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PaceKey, SlidingCounter> paces = new ConcurrentHashMap<>();
+    /** When the last message left per pace key: the next may leave one interval (a minute / limit) later. */
+    private final ConcurrentHashMap<PaceKey, Instant> lastLeft = new ConcurrentHashMap<>();
 
     public void record(long tenantId, long mailboxId, Optional<String> run, Instant at, int recipients) {
         var m = mailbox(mailboxId);
@@ -50,25 +52,37 @@ public final class SendLedger {
         domainToday(sendingDomain).add(at, 1);
         paceFromDomain(sendingDomain, recipientDomain).add(at, 1);
         paceFromTenant(tenantId, recipientDomain).add(at, 1);
+        lastLeft.merge(new PaceKey(sendingDomain, recipientDomain), at, (a, b) -> a.isAfter(b) ? a : b);
+        lastLeft.merge(new PaceKey(tenantId, recipientDomain), at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
-    /** Messages that left the sending domain this UTC day (one bucket of a day: it empties at midnight). */
+    /** When the last message from this sending domain to this recipient domain left (empty: none remembered). */
+    public Optional<Instant> lastFromDomain(String sendingDomain, String recipientDomain) {
+        return Optional.ofNullable(lastLeft.get(new PaceKey(sendingDomain, recipientDomain)));
+    }
+
+    /** When the last message from this tenant to this recipient domain left. */
+    public Optional<Instant> lastFromTenant(long tenantId, String recipientDomain) {
+        return Optional.ofNullable(lastLeft.get(new PaceKey(tenantId, recipientDomain)));
+    }
+
+    /** Messages that left the sending domain this UTC day (a calendar counter: it empties at midnight). */
     public SlidingCounter domainToday(String sendingDomain) {
-        return domainDays.computeIfAbsent(sendingDomain, k -> new SlidingCounter(java.time.Duration.ofDays(1), 1));
+        return domainDays.computeIfAbsent(sendingDomain, k -> SlidingCounter.calendar(java.time.Duration.ofDays(1)));
     }
 
     /** Messages that left from a dedicated source address this UTC day. */
     public SlidingCounter sourceToday(String address) {
-        return domainDays.computeIfAbsent("[" + address + "]", k -> new SlidingCounter(java.time.Duration.ofDays(1), 1));
+        return domainDays.computeIfAbsent("[" + address + "]", k -> SlidingCounter.calendar(java.time.Duration.ofDays(1)));
     }
 
     /** The last minute, in 10-second buckets, from a sending domain to a recipient domain. */
     public SlidingCounter paceFromDomain(String sendingDomain, String recipientDomain) {
-        return paces.computeIfAbsent(new PaceKey(sendingDomain, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
+        return paces.computeIfAbsent(new PaceKey(sendingDomain, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 60));
     }
 
     public SlidingCounter paceFromTenant(long tenantId, String recipientDomain) {
-        return paces.computeIfAbsent(new PaceKey(tenantId, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 6));
+        return paces.computeIfAbsent(new PaceKey(tenantId, recipientDomain), k -> new SlidingCounter(java.time.Duration.ofMinutes(1), 60));
     }
 
     public SlidingCounter mailboxHour(long mailboxId) {

@@ -5,9 +5,13 @@ import java.time.Instant;
 
 /**
  * Events counted over a sliding window, in fixed buckets (a ring): an hour in 60 one-minute
- * buckets, a day in 96 quarter-hours, 30 days in 720 hours. A bucket is the resolution: an event
- * leaves the window between one bucket length before and the window's end after it happened, so
- * a limit can be at most one bucket late to reset, never early. Thread-safe.
+ * buckets, a day in 96 quarter-hours, 30 days in 720 hours. A bucket is the resolution. The ring
+ * holds one bucket more than the window: the bucket an event fell in is kept whole until the window
+ * has passed since that bucket's end, so an event is counted for at least the whole window after it
+ * happened and at most one bucket longer — a limit may reset up to one bucket late, never early
+ * (a receiver counting the same sliding window never sees more than the limit). A calendar counter
+ * ({@link #calendar}) instead counts the current period (a UTC day) and empties when it ends.
+ * Thread-safe.
  */
 public final class SlidingCounter {
     private final long bucketMillis;
@@ -23,10 +27,19 @@ public final class SlidingCounter {
     private long total;
 
     public SlidingCounter(Duration window, int buckets) {
-        this.bucketMillis = window.toMillis() / buckets;
-        this.counts = new long[buckets];
-        this.slots = new long[buckets];
+        this(window.toMillis() / buckets, buckets + 1);
+    }
+
+    private SlidingCounter(long bucketMillis, int ring) {
+        this.bucketMillis = bucketMillis;
+        this.counts = new long[ring];
+        this.slots = new long[ring];
         java.util.Arrays.fill(slots, Long.MIN_VALUE);
+    }
+
+    /** Events in the current period only (e.g. this UTC day), emptied when the period ends. */
+    public static SlidingCounter calendar(Duration period) {
+        return new SlidingCounter(period.toMillis(), 1);
     }
 
     public static SlidingCounter hour() {

@@ -59,7 +59,9 @@ class BreakerBoardTest {
         }
         board.complained("d", T0);
         assertThat(board.judge("d", DEFAULTS, T0).state()).as("0.05% complaints").isEqualTo(State.REVIEW);
-        assertThat(board.judge("d", DEFAULTS, T0.plus(Duration.ofHours(24))).state()).as("a day later: out of the window")
-                .isEqualTo(State.HEALTHY);
+        assertThat(board.judge("d", DEFAULTS, T0.plus(Duration.ofHours(24)).minusSeconds(1)).state()).as("within the day")
+                .isEqualTo(State.REVIEW);
+        assertThat(board.judge("d", DEFAULTS, T0.plus(Duration.ofHours(24)).plus(Duration.ofMinutes(15))).state())
+                .as("a day and one bucket later: out of the window").isEqualTo(State.HEALTHY);
     }
 }

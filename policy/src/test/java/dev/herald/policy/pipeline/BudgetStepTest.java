@@ -19,9 +19,12 @@ class BudgetStepTest {
         ledger.record(1, 100, Optional.empty(), T0, 1);
         ledger.record(1, 100, Optional.empty(), T0.plusSeconds(120), 2);
         var v = step.decide(request("a@x.example", Optional.empty(), policy), T0.plusSeconds(600));
-        assertThat(v).isEqualTo(new Verdict.Defer(T0.plusSeconds(3600),
-                "mailbox hourly limit of 3 messages reached; resets at 2026-11-21T11:00:00Z"));
-        assertThat(step.decide(request("a@x.example", Optional.empty(), policy), T0.plusSeconds(3600))).as("one slot free at 11:00")
+        // One bucket late, never early: the 10:00 send counts until 11:01.
+        assertThat(v).isEqualTo(new Verdict.Defer(T0.plusSeconds(3660),
+                "mailbox hourly limit of 3 messages reached; resets at 2026-11-21T11:01:00Z"));
+        assertThat(step.decide(request("a@x.example", Optional.empty(), policy), T0.plusSeconds(3600))).as("still full at 11:00")
+                .isInstanceOf(Verdict.Defer.class);
+        assertThat(step.decide(request("a@x.example", Optional.empty(), policy), T0.plusSeconds(3660))).as("one slot free at 11:01")
                 .isEqualTo(Verdict.ACCEPT);
         assertThat(step.decide(request("a@x.example", Optional.empty(), Map.of("mailbox.hourly_limit", "4")), T0.plusSeconds(600)))
                 .as("a higher limit at another level").isEqualTo(Verdict.ACCEPT);
@@ -34,12 +37,12 @@ class BudgetStepTest {
         ledger.record(1, 100, Optional.empty(), T0, 5);
         ledger.record(1, 200, Optional.empty(), T0, 5); // another mailbox of the same tenant
         var tenantLimit = step.decide(request("a@x.example", Optional.empty(), Map.of("tenant.daily_limit", "10")), T0.plusSeconds(7200));
-        assertThat(((Verdict.Defer) tenantLimit).reason()).startsWith("tenant daily limit of 10 messages reached; resets at 2026-11-22T10:00");
+        assertThat(((Verdict.Defer) tenantLimit).reason()).startsWith("tenant daily limit of 10 messages reached; resets at 2026-11-22T10:15");
         var daily = step.decide(request("a@x.example", Optional.empty(), Map.of("mailbox.daily_limit", "5")), T0.plusSeconds(7200));
         assertThat(((Verdict.Defer) daily).reason()).startsWith("mailbox daily limit of 5 messages reached");
         var monthly = step.decide(request("a@x.example", Optional.empty(), Map.of("tenant.monthly_limit", "10")), T0.plusSeconds(29 * 86400L));
-        assertThat(((Verdict.Defer) monthly).until()).isEqualTo(T0.plusSeconds(30 * 86400L));
-        assertThat(step.decide(request("a@x.example", Optional.empty(), Map.of("tenant.monthly_limit", "10")), T0.plusSeconds(30 * 86400L)))
+        assertThat(((Verdict.Defer) monthly).until()).as("30 days and one hourly bucket").isEqualTo(T0.plusSeconds(30 * 86400L + 3600));
+        assertThat(step.decide(request("a@x.example", Optional.empty(), Map.of("tenant.monthly_limit", "10")), T0.plusSeconds(30 * 86400L + 3600)))
                 .isEqualTo(Verdict.ACCEPT);
     }
 

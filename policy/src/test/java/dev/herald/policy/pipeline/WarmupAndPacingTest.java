@@ -110,17 +110,42 @@ class WarmupAndPacingTest {
         var step = new RecipientDomainPacingStep(ledger);
         var now = Instant.parse("2026-11-21T10:00:05Z");
         var policy = Map.of("recipient_domain.per_minute", "3");
-        for (int i = 0; i < 3; i++) {
-            assertThat(step.decide(request("a@gmail.com", 1, policy), now)).isEqualTo(Verdict.ACCEPT);
-            ledger.recordLeaving(1, "news.acme.com", "gmail.com", now);
-        }
-        var v = (Verdict.Defer) step.decide(request("b@gmail.com", 1, policy), now);
-        assertThat(v.until()).isEqualTo(Instant.parse("2026-11-21T10:01:00Z"));
-        assertThat(v.reason()).isEqualTo("pacing: 3 messages a minute to gmail.com; next slot at 2026-11-21T10:01:00Z");
+        // Three a minute, spread: one every 20 s, not three at once.
+        assertThat(step.decide(request("a@gmail.com", 1, policy), now)).isEqualTo(Verdict.ACCEPT);
+        ledger.recordLeaving(1, "news.acme.com", "gmail.com", now);
+        var v = (Verdict.Defer) step.decide(request("b@gmail.com", 1, policy), now.plusSeconds(1));
+        assertThat(v.until()).isEqualTo(now.plusSeconds(20));
+        assertThat(v.reason()).isEqualTo("pacing: 3 messages a minute to gmail.com; next slot at 2026-11-21T10:00:25Z");
         assertThat(step.decide(request("b@yahoo.com", 1, policy), now)).as("another recipient domain").isEqualTo(Verdict.ACCEPT);
         // Another domain of the same tenant shares the tenant's pace to gmail.com.
         var sibling = new SendRequest(1, 10, 101, "acme.com", "c@gmail.com", Optional.empty(), "bulk", policy, 0, WarmupAge.ofDomain(1));
-        assertThat(step.decide(sibling, now)).isInstanceOf(Verdict.Defer.class);
-        assertThat(step.decide(request("b@gmail.com", 1, policy), Instant.parse("2026-11-21T10:01:00Z"))).isEqualTo(Verdict.ACCEPT);
+        assertThat(step.decide(sibling, now.plusSeconds(1))).isInstanceOf(Verdict.Defer.class);
+        assertThat(step.decide(request("b@gmail.com", 1, policy), now.plusSeconds(20))).isEqualTo(Verdict.ACCEPT);
+    }
+
+    @Test
+    void pacedMailHoldsTheLimitInEverySlidingMinute() {
+        // Whatever the backlog, simulate a scheduler looking every 100 ms and sending what is admitted.
+        var ledger = new SendLedger();
+        var step = new RecipientDomainPacingStep(ledger);
+        var policy = Map.of("recipient_domain.per_minute", "10");
+        var start = Instant.parse("2026-11-21T10:00:03.250Z");
+        var sent = new java.util.ArrayList<Instant>();
+        for (var t = start; t.isBefore(start.plusSeconds(600)); t = t.plusMillis(100)) {
+            if (step.decide(request("x@gmail.com", 1, policy), t) == Verdict.ACCEPT) {
+                ledger.recordLeaving(1, "news.acme.com", "gmail.com", t);
+                sent.add(t);
+            }
+        }
+        assertThat(sent.size()).isBetween(95, 100);
+        for (int i = 0; i < sent.size(); i++) {
+            final var from = sent.get(i);
+            long inWindow = sent.stream().filter(x -> !x.isBefore(from) && x.isBefore(from.plusSeconds(60))).count();
+            assertThat(inWindow).as("sliding minute from %s", from).isLessThanOrEqualTo(10);
+            if (i > 0) {
+                assertThat(java.time.Duration.between(sent.get(i - 1), from)).as("spread, not a burst").isGreaterThanOrEqualTo(
+                        java.time.Duration.ofSeconds(6));
+            }
+        }
     }
 }

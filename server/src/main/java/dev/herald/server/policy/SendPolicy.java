@@ -55,6 +55,26 @@ public final class SendPolicy {
         for (var e : stores.mail().sentSince(since)) {
             e.mailboxId().ifPresent(m -> ledger.record(e.tenantId(), m, e.run(), e.createdAt(), 1));
         }
+        refillDepartures();
+    }
+
+    /**
+     * A restart must not hand out a day's warm-up cap or a minute's pacing again: the counters of
+     * what left (per sending domain and dedicated source address today, per recipient domain over
+     * the last minutes) are rebuilt from the delivery attempts recorded since the start of the UTC day.
+     */
+    private void refillDepartures() {
+        var now = clock.instant();
+        var startOfDay = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        var since = startOfDay.isBefore(now.minus(Duration.ofMinutes(2))) ? startOfDay : now.minus(Duration.ofMinutes(2));
+        var sources = new java.util.HashMap<String, Optional<String>>();
+        for (var d : stores.mail().departuresSince(since)) {
+            var sendingDomain = domainOf(d.sender()).toLowerCase(java.util.Locale.ROOT);
+            var source = sources.computeIfAbsent(d.tenantId() + "/" + sendingDomain, k -> stores.routes()
+                    .forSending(d.tenantId(), stores.domains().byName(sendingDomain).map(dom -> dom.id())).flatMap(r -> r.sourceAddress()));
+            ledger.recordLeaving(d.tenantId(), sendingDomain, source,
+                    d.recipient().substring(d.recipient().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT), d.at());
+        }
     }
 
     public SuppressionIndex suppressions() {

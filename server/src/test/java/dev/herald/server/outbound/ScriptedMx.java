@@ -17,6 +17,8 @@ import java.util.function.IntFunction;
  */
 public final class ScriptedMx implements AutoCloseable {
     public final List<String> accepted = new CopyOnWriteArrayList<>();
+    /** When each accepted message's DATA was answered, as the receiver's clock saw it (a receiver counting a sliding window). */
+    public final List<java.time.Instant> acceptedAt = new CopyOnWriteArrayList<>();
     public final AtomicInteger transactions = new AtomicInteger();
     public final AtomicInteger connections = new AtomicInteger();
     /** Connections open now, and the most ever open at once. */
@@ -91,6 +93,7 @@ public final class ScriptedMx implements AutoCloseable {
                                 }
                                 if (reply.startsWith("250")) {
                                     acceptedFrom.add(socket.getInetAddress().getHostAddress() + " " + body);
+                                    acceptedAt.add(java.time.Instant.now());
                                     accepted.add(body.toString());
                                 }
                             }

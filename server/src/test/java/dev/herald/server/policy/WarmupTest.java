@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * does not advance the curve.
  */
 class WarmupTest {
+    /**
+     * The next simulated day, half an hour after the same time: the breakers' 24-hour window keeps a
+     * send up to one bucket (15 min) past 24 h, never less, so exactly 24 h later the first day would still count.
+     */
+    private static final Duration NEXT_DAY = Duration.ofDays(1).plusMinutes(30);
     private static final Pattern NUMBER = Pattern.compile("Subject: n=(\\d+)");
 
     @TempDir
@@ -74,15 +79,50 @@ class WarmupTest {
                 // Day 1: 50 leave, 5 of them to addresses that do not exist (a 10% bounce rate).
                 submit(h, admin, 1, 120, i -> (i % 10 == 0 && i <= 50 ? "gone" : "r") + i + "@sink.example");
                 deliveredOn(mx, 45);
-                clock.advance(Duration.ofDays(1));
+                clock.advance(NEXT_DAY);
                 assertThat(day(deliveredOn(mx, 95), 45, 95)).as("day 2 is still warm-up day 1: 50 leave, all accepted")
                         .isEqualTo(range(51, 100));
                 assertThat(domainStats(admin).get("warmup").get("day").asLong()).isEqualTo(1);
-                clock.advance(Duration.ofDays(1));
+                clock.advance(NEXT_DAY);
                 // Day 2 was healthy: warm-up day 2, a cap of 58 for the 20 left.
                 deliveredOn(mx, 115);
                 assertThat(domainStats(admin).get("warmup").get("day").asLong()).isEqualTo(2);
                 assertThat(domainStats(admin).get("warmup").get("cap").asLong()).isEqualTo(58);
+            }
+        }
+    }
+
+    @Test
+    void aRestartKeepsTheDaysWarmupCountAndThePace() throws Exception {
+        var clock = new TestClock();
+        try (var dns = new LoopbackDnsServer(); var mx = new ScriptedMx(n -> "250 2.0.0 ok")) {
+            dns.mx("sink.example", 10, "mx.sink.example").a("mx.sink.example", "127.0.0.1");
+            dns.mx("paced.example", 10, "mx.sink.example");
+            try (var h = start(dns, mx, clock)) {
+                var admin = h.admin();
+                var password = submit(h, admin, 1, 30, i -> "r" + i + "@sink.example");
+                deliveredOn(mx, 30);
+                assertThat(domainStats(admin).get("warmup").get("sent_today").asLong()).isEqualTo(30);
+
+                h.restart();
+                var again = h.admin();
+                assertThat(domainStats(again).get("warmup").get("sent_today").asLong()).as("after the restart").isEqualTo(30);
+                // The day's cap is 50: 20 more leave today, not 50.
+                send(h, password, 31, 80, i -> "r" + i + "@sink.example");
+                assertThat(deliveredOn(mx, 50)).hasSize(50);
+
+                // Pacing, too: one a minute to paced.example; the one sent before a restart still counts.
+                clock.advance(Duration.ofDays(1));
+                deliveredOn(mx, 80); // day 2: the 30 held back by yesterday's cap
+                expect(200, again.patch("/v1/policy?tenant=fresh", Map.of("recipient_domain.per_minute", "1")));
+                send(h, password, 81, 81, i -> "p" + i + "@paced.example");
+                deliveredOn(mx, 81);
+                h.restart();
+                send(h, password, 82, 82, i -> "p" + i + "@paced.example");
+                Thread.sleep(2_000);
+                assertThat(mx.accepted).as("the second paced message waits for its minute, restart or not").hasSize(81);
+                clock.advance(Duration.ofSeconds(61));
+                deliveredOn(mx, 82);
             }
         }
     }
@@ -99,9 +139,15 @@ class WarmupTest {
     }
 
     /** Submits messages n=from..to, each to one recipient, over one session; every one is accepted. */
-    private static void submit(TestHerald h, dev.herald.server.testing.TestApi admin, int from, int to,
-                               java.util.function.IntFunction<String> recipient) throws Exception {
+    private static String submit(TestHerald h, dev.herald.server.testing.TestApi admin, int from, int to,
+                                 java.util.function.IntFunction<String> recipient) throws Exception {
         var password = admin.createMailbox("news@fresh.example").get("credentials").get("password").asText();
+        send(h, password, from, to, recipient);
+        return password;
+    }
+
+    private static void send(TestHerald h, String password, int from, int to, java.util.function.IntFunction<String> recipient)
+            throws Exception {
         try (var s = SmtpScript.implicitTls(h.smtpPort(Listener.SUBMISSIONS))) {
             s.hello();
             assertThat(s.authPlain("news@fresh.example", password)).startsWith("235");

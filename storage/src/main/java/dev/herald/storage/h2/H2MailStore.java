@@ -244,6 +244,14 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
+    public List<dev.herald.storage.mail.Departure> departuresSince(Instant since) {
+        // An attempt with a host is a send (purges, approvals and rejections record none); queue_attempts_at keeps this a range read.
+        return jdbc.query("SELECT e.tenant_id, e.sender, e.recipient, a.at FROM queue_attempts a JOIN queue_entries e ON e.id = a.entry_id "
+                        + "WHERE a.at >= ? AND a.host IS NOT NULL AND a.host <> '' ORDER BY a.at",
+                rs -> new dev.herald.storage.mail.Departure(rs.getLong(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, "at")), since);
+    }
+
+    @Override
     public Optional<StoredMessage> recentByMessageId(long folderId, String messageId, Instant since) {
         var mailbox = jdbc.queryOne("SELECT mailbox_id FROM folders WHERE id = ?", rs -> rs.getLong(1), folderId);
         if (mailbox.isEmpty()) {

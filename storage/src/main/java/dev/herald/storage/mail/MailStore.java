@@ -77,6 +77,13 @@ public interface MailStore {
 
     Optional<MessageLink> byMessageId(long mailboxId, String messageId);
 
+    /**
+     * Every delivery attempt made since {@code since} (each is one departure the scheduler admitted:
+     * warm-up's and pacing's counters are rebuilt from them on start). Purges and approvals are not
+     * departures.
+     */
+    List<Departure> departuresSince(Instant since);
+
     /** The newest message of a folder with this Message-ID stored at or after {@code since} (duplicate APPENDs to Sent). */
     Optional<StoredMessage> recentByMessageId(long folderId, String messageId, Instant since);
 
