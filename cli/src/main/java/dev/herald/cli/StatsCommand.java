@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "stats", description = "Per tenant, sending domain and mailbox over a window: sent, delivered, deferred, bounced, "
-        + "complained, rates, queue depth by reason, warm-up day and cap, circuit-breaker state.", mixinStandardHelpOptions = true)
+@Command(name = "stats", description = {"Per tenant, sending domain and mailbox over a window: sent, delivered, deferred, bounced, "
+        + "complained, rates, queue depth by reason, warm-up day and cap, circuit-breaker state.", "",
+        "Columns (messages, never attempts):%n" + dev.herald.server.events.Stats.COLUMNS}, mixinStandardHelpOptions = true)
 final class StatsCommand extends ClientCommand {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "one tenant (a tenant key: its own; an admin: every tenant by default)")
     String tenant;
@@ -44,7 +45,8 @@ final class StatsCommand extends ClientCommand {
                 rows.add(row("mailbox", m.get("mailbox").asText(), m));
             }
         }
-        out.table(rows, "scope", "name", "status", "breaker", "sent", "delivered", "deferred", "bounced", "complained", "bounce_rate",
+        out.table(rows, "scope", "name", "status", "breaker", "sent", "delivered", "delivered_local", "deferred", "bounced", "complained",
+                "bounce_rate",
                 "complaint_rate", "queued_now", "warmup");
     }
 
@@ -54,7 +56,7 @@ final class StatsCommand extends ClientCommand {
         row.put("name", name);
         row.put("status", n.path("status").asText());
         row.put("breaker", n.path("breaker").path("state").asText());
-        for (var k : new String[] {"sent", "delivered", "deferred", "bounced", "complained"}) {
+        for (var k : new String[] {"sent", "delivered", "delivered_local", "deferred", "bounced", "complained"}) {
             row.put(k, n.path(k).asLong());
         }
         row.put("bounce_rate", percent(n.get("bounce_rate")));

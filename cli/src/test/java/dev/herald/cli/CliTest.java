@@ -277,6 +277,9 @@ class CliTest {
         }
         var verbHelp = CliRun.raw("mailbox", "create", "--help");
         assertThat(verbHelp.out()).contains("--ttl=DURATION").contains("--json");
+        // What each stats column counts is stated where an admin looks.
+        assertThat(CliRun.raw("stats", "--help").out()).contains("Columns (messages, never attempts)")
+                .contains("deferred: remote recipients that had to wait at least once").contains("delivered_local:");
     }
 
     @Test

@@ -18,7 +18,14 @@ public interface EventStore {
      * event type's wire name, except that a bounce reported after the remote had accepted the
      * message (a DSN) is {@code bounced_late}: it was already counted as delivered.
      */
-    record Count(long tenantId, Optional<String> domain, Optional<Long> mailboxId, String kind, long count) {
+    /**
+     * How many events of one kind a sender had, and how many distinct messages they were about
+     * ({@code messages}: distinct queue id and recipient: a recipient deferred three times is one).
+     */
+    record Count(long tenantId, Optional<String> domain, Optional<Long> mailboxId, String kind, long count, long messages) {
+        public Count(long tenantId, Optional<String> domain, Optional<Long> mailboxId, String kind, long count) {
+            this(tenantId, domain, mailboxId, kind, count, count);
+        }
     }
 
     /** How many events of one type a sending domain had on one UTC day (days since the epoch). */

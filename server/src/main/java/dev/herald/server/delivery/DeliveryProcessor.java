@@ -169,6 +169,9 @@ public final class DeliveryProcessor implements AutoCloseable {
                     policy.events().mailbox(EventType.RECEIVED, local.get(), Optional.of(env.id()), headers.fields().messageId(),
                             Optional.of(address), "from <" + env.sender() + "> over " + env.listener() + " from " + env.client()
                                     + (env.tls().isEmpty() ? "" : " (" + env.tls() + ")"));
+                    // The sender's side of mail between hosted mailboxes: its stats count it as delivered locally.
+                    sender.ifPresent(m -> policy.events().mailbox(EventType.DELIVERED_LOCAL, m, Optional.of(env.id()), headers.fields().messageId(),
+                            Optional.of(address), "delivered to the hosted mailbox " + address));
                 }
             } else if (sender.isPresent() && !isHostedDomain(address)) {
                 // Held recipients wait for `queue approve`; their state says why in the queue's last reply.

@@ -26,38 +26,48 @@ import java.util.TreeMap;
  * today's cap. Counts come from the event stream; nothing here is kept on the side.
  */
 public final class Stats {
-    /** The figures of one sender. {@code counts} by event kind (see EventStore.Count). */
+    /**
+     * The figures of one sender. Every column counts messages (one message to one recipient), never
+     * attempts: a recipient deferred three times is one deferred. See {@link #COLUMNS}.
+     */
     public static final class Figures {
         final Map<String, Long> counts = new TreeMap<>();
+        final Map<String, Long> messages = new TreeMap<>();
         final Map<String, Long> queue = new TreeMap<>();
 
-        void add(String kind, long n) {
+        void add(String kind, long n, long distinct) {
             counts.merge(kind, n, Long::sum);
+            messages.merge(kind, distinct, Long::sum);
         }
 
         long get(String kind) {
             return counts.getOrDefault(kind, 0L);
         }
 
-        /** The counts a user reads: sent = the remote answered for good (accepted or refused). */
+        long distinct(String kind) {
+            return messages.getOrDefault(kind, 0L);
+        }
+
         public Map<String, Object> view() {
             var m = new LinkedHashMap<String, Object>();
             long delivered = get("delivered");
             long refused = get("bounced");
             long late = get("bounced_late");
-            long sent = delivered + refused;
-            for (var k : List.of("accepted", "rejected", "received", "queued", "held")) {
+            long settled = delivered + refused; // remote recipients whose fate is known
+            for (var k : List.of("accepted", "rejected", "received")) {
                 m.put(k, get(k));
             }
-            m.put("sent", sent);
+            m.put("sent", get("queued"));
+            m.put("held", distinct("held"));
             m.put("delivered", delivered);
-            m.put("deferred", get("deferred"));
+            m.put("delivered_local", get("delivered_local"));
+            m.put("deferred", distinct("deferred"));
             m.put("bounced", refused + late);
             m.put("complained", get("complained"));
             m.put("suppressed", get("suppressed"));
             m.put("unsubscribed", get("unsubscribed"));
-            m.put("delivery_rate", sent == 0 ? null : ratio(delivered - late, sent));
-            m.put("bounce_rate", sent == 0 ? null : ratio(refused + late, sent));
+            m.put("delivery_rate", settled == 0 ? null : ratio(delivered - late, settled));
+            m.put("bounce_rate", settled == 0 ? null : ratio(refused + late, settled));
             m.put("complaint_rate", delivered == 0 ? null : ratio(get("complained"), delivered));
             return m;
         }
@@ -66,6 +76,20 @@ public final class Stats {
             return Math.round(a * 1_000_000.0 / b) / 1_000_000.0;
         }
     }
+
+    /** What each column means, one "%n"-separated line each: shown by `herald stats --help`, and in the README. */
+    public static final String COLUMNS = "accepted: messages the agents handed over (SMTP submission), one per message whatever its recipients%n"
+            + "rejected: recipients refused at RCPT by policy%n"
+            + "sent: remote recipients queued to leave, one per message and recipient%n"
+            + "held: of those, recipients held for approval or because the sender is paused%n"
+            + "delivered: remote recipients the receiving server accepted%n"
+            + "delivered_local: recipients that are hosted mailboxes (of any tenant), filed in their INBOX%n"
+            + "deferred: remote recipients that had to wait at least once (4xx, no connection, warm-up, pacing), each counted once%n"
+            + "bounced: remote recipients refused for good (5xx now, a DSN after delivery, or expired)%n"
+            + "complained: spam reports; suppressed: recipients put on or dropped by the suppression list%n"
+            + "received: messages filed into the scope's mailboxes, from the internet or from other mailboxes%n"
+            + "delivery_rate, bounce_rate: over the remote recipients whose fate is known; complaint_rate: over delivered";
+
 
     private final Stores stores;
     private final EventLog events;
@@ -125,9 +149,9 @@ public final class Stats {
             domains.put(d.name(), new Figures());
         }
         for (var c : stores.events().counts(Optional.of(t.id()), since)) {
-            whole.add(c.kind(), c.count());
-            c.domain().ifPresent(d -> domains.computeIfAbsent(d, k -> new Figures()).add(c.kind(), c.count()));
-            c.mailboxId().ifPresent(m -> mailboxes.computeIfAbsent(m, k -> new Figures()).add(c.kind(), c.count()));
+            whole.add(c.kind(), c.count(), c.messages());
+            c.domain().ifPresent(d -> domains.computeIfAbsent(d, k -> new Figures()).add(c.kind(), c.count(), c.messages()));
+            c.mailboxId().ifPresent(m -> mailboxes.computeIfAbsent(m, k -> new Figures()).add(c.kind(), c.count(), c.messages()));
         }
         for (var q : stores.mail().queueDepth(Optional.of(t.id()))) {
             whole.queue.merge(q.reason(), q.count(), Long::sum);

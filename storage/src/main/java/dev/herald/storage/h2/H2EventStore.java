@@ -71,10 +71,11 @@ public final class H2EventStore implements EventStore {
         Object[] args = tenantId.isPresent() ? new Object[] {tenantId.get(), since} : new Object[] {since};
         return jdbc.query("SELECT tenant_id, domain, mailbox_id, CASE WHEN type = 'bounced' AND detail LIKE 'bounced after delivery%'"
                         + " THEN 'bounced_late' WHEN type = 'bounced' AND detail LIKE 'unparsed report%' THEN 'bounce_unparsed'"
-                        + " ELSE type END AS kind, COUNT(*) AS n FROM events WHERE " + where
+                        + " ELSE type END AS kind, COUNT(*) AS n,"
+                        + " COUNT(DISTINCT CONCAT(COALESCE(source, ''), ' ', COALESCE(recipient, ''))) AS messages FROM events WHERE " + where
                         + " GROUP BY tenant_id, domain, mailbox_id, kind",
                 rs -> new Count(rs.getLong("tenant_id"), Optional.ofNullable(rs.getString("domain")), Jdbc.optionalLong(rs, "mailbox_id"),
-                        rs.getString("kind"), rs.getLong("n")), args);
+                        rs.getString("kind"), rs.getLong("n"), rs.getLong("messages")), args);
     }
 
     @Override

@@ -21,6 +21,8 @@ public enum EventType {
     DEFERRED,
     /** The remote accepted the recipient. */
     DELIVERED,
+    /** A submission's recipient was a hosted mailbox (this or another tenant's) and got it in its INBOX; about the sender. */
+    DELIVERED_LOCAL,
     /** The remote refused the recipient (5xx now or a DSN later), or it expired. */
     BOUNCED,
     /** A recipient reported the message as spam (ARF). */
