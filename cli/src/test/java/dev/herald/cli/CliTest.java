@@ -82,6 +82,9 @@ class CliTest {
         assertThat(revoked.exit()).isEqualTo(1);
         assertThat(revoked.err()).isEqualTo("herald: API key " + keyJson.get("id").asText() + " has been revoked\n");
         assertThat(cli("mailbox", "delete", "bot@acme.com").out()).isEqualTo("deleted mailbox bot@acme.com\n");
+        var unforced = cli("tenant", "delete", "acme");
+        assertThat(unforced.exit()).isEqualTo(1);
+        assertThat(unforced.err()).as("the CLI's flag is named, not only the HTTP parameter").contains("--force");
         assertThat(cli("tenant", "delete", "acme", "--force").out()).isEqualTo("deleted tenant acme\n");
         assertThat(cli("tenant", "list", "--json").out()).doesNotContain("acme");
     }
@@ -177,7 +180,7 @@ class CliTest {
                 .contains("someone@remote.example: waiting after 0 attempt(s), next at ");
         var unnamed = cli("queue", "purge");
         assertThat(unnamed.exit()).isEqualTo(1);
-        assertThat(unnamed.err()).contains("or all=true for the whole queue");
+        assertThat(unnamed.err()).contains("herald queue purge --all");
         assertThat(cli("queue", "purge", "--tenant", "qt").out()).isEqualTo("purged 1 queue entry\n");
         var purged = JSON.readTree(cli("queue", "list", "--tenant", "qt", "--state", "purged", "--json").out());
         assertThat(purged.get("entries")).hasSize(1);

@@ -131,7 +131,7 @@ public final class DomainService {
         var detail = show(caller, name);
         if (detail.mailboxes() > 0 && !force) {
             throw ProvisioningException.conflict("domain '" + detail.domain().name() + "' still has " + detail.mailboxes()
-                    + " mailbox(es); delete with force to remove them too");
+                    + " mailbox(es); delete with force (herald domain delete --force; ?force=true over HTTP) to remove them too");
         }
         stores.domains().delete(detail.domain().id());
     }

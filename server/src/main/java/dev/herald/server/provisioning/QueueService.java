@@ -112,7 +112,7 @@ public final class QueueService {
     /** Bulk purge must say what it means: a filter, or everything explicitly. */
     public static void requireNarrowedOrAll(QueueFilter filter, boolean all) {
         if (!filter.narrowed() && !all) {
-            throw ProvisioningException.invalid("name a tenant, domain, destination domain or state to purge, or all=true for the whole queue");
+            throw ProvisioningException.invalid("name a tenant, domain, destination domain or state to purge, or everything: herald queue purge --all (all=true over HTTP)");
         }
     }
 

@@ -64,7 +64,7 @@ public final class TenantService {
         var counts = stores.tenants().counts(tenant.id());
         if (!force && (counts.domains() > 0 || counts.mailboxes() > 0)) {
             throw ProvisioningException.conflict("tenant '" + tenant.name() + "' still owns " + counts.domains()
-                    + " domain(s) and " + counts.mailboxes() + " mailbox(es); delete with force to remove them all");
+                    + " domain(s) and " + counts.mailboxes() + " mailbox(es); delete with force (herald tenant delete --force; ?force=true over HTTP) to remove them all");
         }
         stores.tenants().delete(tenant.id());
     }
