@@ -31,6 +31,33 @@ class LauncherIT {
 
     @Test
     void serveCreateInterruptRestart() throws Exception {
+        // As on a machine already running Herald (or a second CI job): the default ports are taken.
+        var held = holdDefaultPorts();
+        try {
+            serveCreateInterruptRestartBesideTheDefaults();
+        } finally {
+            for (var s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** Binds what it can of Herald's default ports; one another process holds already serves the purpose too. */
+    private static List<java.net.ServerSocket> holdDefaultPorts() {
+        var held = new ArrayList<java.net.ServerSocket>();
+        for (int port : new int[] {8025, 2525, 2587, 2465, 2143, 2993}) {
+            try {
+                var s = new java.net.ServerSocket();
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                held.add(s);
+            } catch (IOException taken) {
+                // in use by something else: just as good
+            }
+        }
+        return held;
+    }
+
+    private void serveCreateInterruptRestartBesideTheDefaults() throws Exception {
         var server = serve(work.resolve("serve-1.log"));
         try {
             awaitHealthy(server.http);

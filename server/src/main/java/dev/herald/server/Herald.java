@@ -136,7 +136,11 @@ public final class Herald implements AutoCloseable {
             });
             // One throttle and one record of failed logins for SMTP, IMAP and the HTTP API.
             var logins = new dev.herald.server.auth.LoginGuard(new dev.herald.server.auth.LoginThrottle(config.authThrottle(), clock), blocking);
-            logins.addListener(f -> eventLog.record(failedLoginEvent(stores, clock, f)));
+            logins.addListener(f -> {
+                if (!f.throttled()) {
+                    eventLog.record(failedLoginEvent(stores, clock, f));
+                }
+            });
             var smtpContext = new SmtpContext(config, stores, new SmtpAuthenticator(stores, clock), logins, acceptor, Optional.of(ssl),
                     new ConnectionLimiter(config.smtpMaxConnections(), config.smtpMaxConnectionsPerClient()), blocking, clock, sendPolicy, verp, unsubscribes);
             var smtp = new SmtpServer(smtpContext);

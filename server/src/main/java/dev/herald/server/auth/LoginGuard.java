@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Every credential check of every protocol goes through here: the attempt waits for its slot in
  * the {@link LoginThrottle}, the check runs on the blocking pool (hashes are slow), and a failure
  * is logged at INFO in one fixed format a fail2ban filter can match, then told to the listeners
- * (the metrics counter, the event stream and through it the audit log).
+ * (the metrics counter, the event stream and through it the audit log). Attempts the throttle
+ * refuses unchecked are counted, but neither logged at INFO nor audited: an attacker hammering
+ * from one address would otherwise write the log and the audit chain as fast as it can send.
  *
  * <p>The log line is {@code login failed: protocol=IMAP client=192.0.2.7 account=agent@example.com
  * reason=invalid credentials}; {@code account=-} when none was named (an API key).
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class LoginGuard {
     private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
 
-    /** A failed login as the listeners see it. */
-    public record FailedLogin(String protocol, String clientIp, Optional<String> account, String reason) {
+    /** A failed login as the listeners see it; {@code throttled}: refused unchecked, too early after other failures. */
+    public record FailedLogin(String protocol, String clientIp, Optional<String> account, String reason, boolean throttled) {
     }
 
     @FunctionalInterface
@@ -63,7 +65,7 @@ public final class LoginGuard {
     public <T> CompletableFuture<Outcome<T>> attempt(String protocol, String clientIp, Optional<String> account, Supplier<Optional<T>> check) {
         var admission = admission(clientIp, account);
         if (admission.refused()) {
-            tell(new FailedLogin(protocol, clientIp, account, "throttled"), "throttled, retry in " + admission.delay().toSeconds() + "s");
+            tell(new FailedLogin(protocol, clientIp, account, "throttled", true), "throttled, retry in " + admission.delay().toSeconds() + "s");
             return CompletableFuture.completedFuture(new Outcome<>(Optional.empty(), true, admission.delay()));
         }
         var executor = admission.delay().isZero() ? blocking
@@ -86,12 +88,20 @@ public final class LoginGuard {
     /** Wrong credentials, checked by the caller (an invalid API key): counted, logged and told like any other. */
     public void failed(String protocol, String clientIp, Optional<String> account, String reason) {
         throttle.failed(clientIp, account);
-        tell(new FailedLogin(protocol, clientIp, account, reason), reason);
+        tell(new FailedLogin(protocol, clientIp, account, reason, false), reason);
     }
 
+    /**
+     * Checked failures are logged at INFO (their rate is what the throttle allows, so the log cannot be
+     * flooded); attempts refused unchecked only at DEBUG, though the metrics count them all.
+     */
     private void tell(FailedLogin failure, String reason) {
-        log.info("login failed: protocol={} client={} account={} reason={}", failure.protocol(), failure.clientIp(),
-                failure.account().map(LoginGuard::printable).orElse("-"), reason);
+        var account = failure.account().map(LoginGuard::printable).orElse("-");
+        if (failure.throttled()) {
+            log.debug("login failed: protocol={} client={} account={} reason={}", failure.protocol(), failure.clientIp(), account, reason);
+        } else {
+            log.info("login failed: protocol={} client={} account={} reason={}", failure.protocol(), failure.clientIp(), account, reason);
+        }
         for (var l : listeners) {
             try {
                 l.failed(failure);

@@ -68,7 +68,7 @@ public final class Metrics implements EventLog.Listener {
 
     /** A login failed: counted whether or not events are enabled. */
     public void loginFailed(dev.herald.server.auth.LoginGuard.FailedLogin f) {
-        authFailures.labelValues(f.protocol(), f.reason().startsWith("throttled") ? "throttled" : "invalid_credentials").inc();
+        authFailures.labelValues(f.protocol(), f.throttled() ? "throttled" : "invalid_credentials").inc();
     }
 
     /** A recipient delivered {@code after} its acceptance. */

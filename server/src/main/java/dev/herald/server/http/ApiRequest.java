@@ -33,15 +33,11 @@ public record ApiRequest(String method, String path, Map<String, String> params,
     }
 
     public int intQuery(String name, int fallback) {
-        var v = query(name);
-        if (v.isEmpty()) {
-            return fallback;
+        long v = longQuery(name, fallback);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw ProvisioningException.invalid("query parameter " + name + " is out of range: " + v);
         }
-        try {
-            return Integer.parseInt(v.get());
-        } catch (NumberFormatException e) {
-            throw ProvisioningException.invalid("query parameter " + name + " must be a whole number, got '" + v.get() + "'");
-        }
+        return (int) v;
     }
 
     public long longQuery(String name, long fallback) {
