@@ -129,7 +129,7 @@ public final class ConfigLoader {
                 (int) typed(v, "imap.max_connections_per_client", Long::parseLong, 1, 1_000_000),
                 (int) typed(v, "imap.max_connections", Long::parseLong, 1, 10_000_000),
                 (int) typed(v, "imap.max_bad_commands", Long::parseLong, 1, 100_000),
-                typed(v, "imap.preauth_max_literal", Units::bytes, 256, 1 << 20),
+                typed(v, "imap.preauth_max_literal", Units::bytes, 4096, 1 << 20), // LITERAL- promises 4096
                 bool(v, "imap.plaintext_login"),
                 bool(v, "outbound.enabled"),
                 (int) typed(v, "outbound.workers", Long::parseLong, 1, 512),

@@ -91,6 +91,13 @@ public final class ImapServer implements AutoCloseable {
             caps.add("AUTH=PLAIN");
         }
         caps.add("APPENDLIMIT=" + ctx.maxLiteral());
+        if (s.state == ImapSession.State.NOT_AUTHENTICATED) {
+            // Before login only small literals are taken (imap.preauth_max_literal, at least 4096 octets):
+            // RFC 7888 LITERAL-, which promises exactly that; LITERAL+ (any size) once logged in.
+            var list = new java.util.ArrayList<>(caps);
+            list.replaceAll(c -> c.equals("LITERAL+") ? "LITERAL-" : c);
+            return List.copyOf(list);
+        }
         return List.copyOf(caps);
     }
 

@@ -41,12 +41,15 @@ class ImapLimitsTest {
     private static ImapScript loggedIn() throws IOException {
         var s = ImapScript.tls(h.imapPort(true));
         assertThat(s.status("LOGIN agent@acme.com " + password)).startsWith("OK");
+        assertThat(s.run("CAPABILITY").get(0)).contains(" LITERAL+");
         return s;
     }
 
     @Test
     void noLargeLiteralBeforeLogin() throws IOException {
         try (var s = ImapScript.plain(h.imapPort(false))) {
+            // What the client is told: LITERAL- (non-synchronizing literals up to 4096 octets) before login.
+            assertThat(s.run("CAPABILITY").get(0)).contains(" LITERAL-").doesNotContain("LITERAL+");
             s.raw("a LOGIN {26214300}\r\n");
             assertThat(s.readLine()).startsWith("a BAD [TOOBIG]").contains("before login");
             // Non-synchronizing: refused, and its bytes are skipped by count, not buffered.
