@@ -31,7 +31,12 @@ class ConnectionLimitsTest {
                 assertThat(a.reply()).startsWith("421 4.4.2");
                 assertThat(a.closedByServer()).isTrue();
             }
-            // Closed connections free their slots.
+            // Closed connections free their slots (once the server has seen them close: that is asynchronous).
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                try (var probe = SmtpScript.plain(mx)) {
+                    return probe.reply().startsWith("220");
+                }
+            });
             try (var d = SmtpScript.plain(mx)) {
                 assertThat(d.reply()).startsWith("220");
                 // Too many errors: closed.
