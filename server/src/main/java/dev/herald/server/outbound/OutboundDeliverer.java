@@ -24,8 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the tenants' queues: every poll it claims the entries that are due, groups them per
- * message and recipient domain (one SMTP transaction each), and records each attempt. 2xx →
+ * Delivers the tenants' queues as a stream: the scheduler thread claims due entries (weighted fair
+ * share between tenants, transactional first) whenever there is room in flight, runs policy
+ * admission on them in claim order, and hands each transaction to its destination's ready queue
+ * ({@link DestinationQueues}): at most outbound.max_per_destination at once per recipient domain or
+ * relay, on a shared pool of outbound.workers senders. There is no batch barrier: a destination that
+ * is slow, tarpits or never answers holds only its own slots, and one that keeps failing at the
+ * connection level backs off on its own while every other destination flows. Each attempt is
+ * recorded. 2xx →
  * delivered; 4xx, a dropped connection or a temporary DNS failure → waiting again after the next
  * step of the backoff schedule (with ±10% jitter), until the maximum age; 5xx, a permanent route
  * failure or expiry → failed. A recipient marked delivered is never sent again, also after a crash
@@ -55,9 +61,16 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final Stores stores;
     private final Spool spool;
     private final RoutePlanner routes;
-    /** Transactions in progress per destination, bounded by {@link Settings#maxPerDestination}. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.Semaphore> destinations =
+    /** Ready queues per destination; a unit of work is one SMTP transaction (its entries). */
+    private final DestinationQueues<List<QueueEntry>> ready;
+    /** Entries claimed and not yet settled (queued at a destination or being sent), in all and per tenant. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> inFlightByTenant =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final int maxInFlight;
+    private final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Deliveries hold it shared from the journal write to the index update; a journal checkpoint holds it exclusively. */
+    private final java.util.concurrent.locks.ReadWriteLock journalLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final SmtpClient client;
     private final Settings settings;
     private final Clock clock;
@@ -72,8 +85,14 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final dev.herald.server.policy.EffectivePolicy tenantPolicy;
     private final VerpToken verp;
     private final dev.herald.server.policy.Unsubscribes unsubscribes;
-    /** Signed bytes per message and sending domain within one poll: one signature for all its recipients. */
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signedThisPoll = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Signed bytes per message and sending domain, the most recent few: one signature for all its recipients. */
+    private final java.util.Map<String, byte[]> signed = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<String, byte[]>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, byte[]> eldest) {
+                    return size() > 256;
+                }
+            });
 
     public OutboundDeliverer(Stores stores, Spool spool, MxResolver routes, SmtpClient client, Settings settings, Clock clock,
                              FailureSink failures, java.nio.file.Path journalFile, dev.herald.server.policy.SendPolicy policy, VerpToken verp,
@@ -90,6 +109,12 @@ public final class OutboundDeliverer implements AutoCloseable {
         this.clock = clock;
         this.failures = failures;
         this.workers = Executors.newFixedThreadPool(settings.workers(), r -> daemon(r, "outbound"));
+        this.maxInFlight = settings.workers() * 4;
+        int perDestination = Math.max(1, Math.min(settings.maxPerDestination(), settings.workers()));
+        this.ready = new DestinationQueues<>(perDestination, perDestination * 2, DESTINATION_BACKOFF, DESTINATION_BACKOFF_MAX,
+                FAILURES_BEFORE_BACKOFF, workers, clock, this::deliver, this::finished,
+                (group, until) -> group.forEach(e -> stores.mail().settle(e.id(), QueueEntry.WAITING, until,
+                        "waiting: its destination is backing off after repeated connection failures")));
         this.journal = new DeliveryJournal(journalFile);
         var accepted = journal.recorded();
         accepted.forEach(id -> stores.mail().markDelivered(id)); // accepted by a remote before a crash
@@ -112,74 +137,134 @@ public final class OutboundDeliverer implements AutoCloseable {
         return t;
     }
 
-    /** Claims and delivers batches until fewer are due than a batch holds; then the next poll interval. */
+    /** A destination backs off after this many connection-level failures in a row, for 30 s doubling to 10 min. */
+    static final int FAILURES_BEFORE_BACKOFF = 3;
+    static final Duration DESTINATION_BACKOFF = Duration.ofSeconds(30);
+    static final Duration DESTINATION_BACKOFF_MAX = Duration.ofMinutes(10);
+    /** Due entries looked at per tenant and round, as a multiple of its room: past a full lane to what else is due. */
+    private static final int LOOK_AHEAD = 4;
+
+    /** Claims what fits in flight, as long as due entries fill what was asked for; then the next tick or finished transaction. */
     private void poll() {
-        int capacity = settings.workers() * 16;
-        while (!Thread.currentThread().isInterrupted() && pollOnce(capacity) >= capacity / 2) {
-            checkpointJournal(JOURNAL_CHECKPOINT);
-        }
-        checkpointJournal(1);
-    }
-
-    /** With no delivery in progress: once the index is on disk, the journal's facts are no longer needed. */
-    private void checkpointJournal(int atLeast) {
-        if (journal.size() >= atLeast) {
-            try {
-                stores.mail().checkpoint();
-                journal.truncate();
-            } catch (java.io.IOException | RuntimeException e) {
-                log.error("delivery journal checkpoint failed; it is replayed on the next start", e);
-            }
-        }
-    }
-
-    private int pollOnce(int capacity) {
+        pollRequested.set(false);
         try {
-            var due = claimFairly(clock.instant(), capacity);
-            // Admission (policy before sending) runs here, on the one scheduler thread, in claim
-            // order: a daily cap or a pace admits exactly its count, and the earliest entries first.
-            var admitted = admitted(due);
-            var groups = new LinkedHashMap<String, List<QueueEntry>>();
-            for (var e : admitted) {
-                // One transaction per recipient: each gets its own VERP return path, so an
-                // asynchronous bounce names exactly which recipient of which message failed.
-                groups.computeIfAbsent(String.valueOf(e.id()), k -> new ArrayList<>()).add(e);
+            while (!Thread.currentThread().isInterrupted() && inFlight.get() < maxInFlight && dispatch()) {
+                // a tenant filled its room: there may be more due
             }
-            var futures = new ArrayList<java.util.concurrent.Future<?>>();
-            for (var g : groups.values()) {
-                futures.add(workers.submit(() -> deliver(g)));
+            if (journal.size() >= JOURNAL_CHECKPOINT || (inFlight.get() == 0 && journal.size() > 0)) {
+                checkpointJournal();
             }
-            for (var f : futures) {
-                f.get();
+        } catch (RuntimeException e) {
+            log.error("outbound scheduling failed; the next tick tries again", e);
+        }
+    }
+
+    /** A transaction settled: room for more; the scheduler is asked to look again without waiting for its tick. */
+    private void finished(List<QueueEntry> group) {
+        inFlightByTenant.computeIfAbsent(group.get(0).tenantId(), t -> new java.util.concurrent.atomic.AtomicInteger())
+                .addAndGet(-group.size());
+        inFlight.addAndGet(-group.size());
+        // A slot of some destination is free: what waits for it may be claimed now (requests coalesce).
+        if (pollRequested.compareAndSet(false, true)) {
+            try {
+                ticker.execute(this::poll);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                pollRequested.set(false);
             }
-            return due.size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        } catch (Exception e) {
-            log.error("outbound poll failed; the next poll tries again", e);
-            return 0;
+        }
+    }
+
+    /** Once the index is on disk, the journal's facts are no longer needed; no delivery writes either meanwhile. */
+    private void checkpointJournal() {
+        journalLock.writeLock().lock();
+        try {
+            stores.mail().checkpoint();
+            journal.truncate();
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("delivery journal checkpoint failed; it is replayed on the next start", e);
         } finally {
-            signedThisPoll.clear();
+            journalLock.writeLock().unlock();
         }
     }
 
     /**
-     * Weighted fair share: the capacity of one poll is divided among the tenants that have mail due,
-     * in proportion to their fair_share.weight; each takes its share transactional first. One
-     * tenant's burst of 100,000 bulk messages thus cannot hold back another's password resets.
+     * One round: each tenant with mail due gets room in flight in proportion to its
+     * fair_share.weight; its due entries are looked at in order (transactional first, then bulk,
+     * each oldest first). An entry whose destination lane is full is left as it is, neither claimed
+     * nor counted by policy, and keeps its place. The others are admitted (policy before sending)
+     * here, on the one scheduler thread, in that order — so a daily cap or a pace admits exactly its
+     * count, the earliest entries first — and what policy lets go is claimed and queued at its lane.
+     * @return whether this round changed anything (another may find more)
      */
-    private List<QueueEntry> claimFairly(java.time.Instant now, int capacity) {
+    private boolean dispatch() {
+        var now = clock.instant();
         var tenants = stores.mail().tenantsWithDue(now);
         if (tenants.isEmpty()) {
-            return List.of();
+            return false;
         }
         var weights = new LinkedHashMap<Long, Integer>();
         tenants.forEach(t -> weights.put(t, weight(t)));
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
-        var out = new ArrayList<QueueEntry>();
-        weights.forEach((tenant, w) -> out.addAll(stores.mail().claimDue(tenant, now, Math.max(1, capacity * w / total))));
-        return out;
+        boolean more = false;
+        for (var entry : weights.entrySet()) {
+            long tenant = entry.getKey();
+            var tenantInFlight = inFlightByTenant.computeIfAbsent(tenant, t -> new java.util.concurrent.atomic.AtomicInteger());
+            int share = Math.max(1, (int) ((long) maxInFlight * entry.getValue() / total));
+            int room = Math.min(share - tenantInFlight.get(), maxInFlight - inFlight.get());
+            if (room <= 0) {
+                continue;
+            }
+            var picked = new ArrayList<QueueEntry>();
+            var destinationOf = new java.util.HashMap<Long, String>();
+            var pending = new java.util.HashMap<String, Integer>();
+            var blocked = new java.util.HashSet<String>(); // a lane found full stays full this round: order within it is kept
+            for (var e : stores.mail().peekDue(tenant, now, room * LOOK_AHEAD)) {
+                if (picked.size() == room) {
+                    break;
+                }
+                String destination;
+                try {
+                    destination = routes.destinationKey(e, domainOf(e.recipient()));
+                } catch (RuntimeException ex) {
+                    log.error("cannot find the destination of queue entry {}", e.id(), ex);
+                    continue;
+                }
+                var lane = lane(e);
+                var key = destination + "\0" + lane;
+                int already = pending.getOrDefault(key, 0);
+                var refusal = blocked.contains(key) ? Optional.of(new DestinationQueues.Refusal(false, now))
+                        : ready.refusal(destination, lane, already + 1);
+                if (refusal.isPresent()) {
+                    blocked.add(key);
+                    if (refusal.get().backingOff()) {
+                        // Backing off for a while: set aside until then rather than looked at on every round.
+                        stores.mail().settle(e.id(), QueueEntry.WAITING, refusal.get().until(),
+                                "waiting: " + destination + " is backing off after repeated connection failures");
+                        more = true;
+                    }
+                    continue; // its lane is full: it keeps its place for the next round
+                }
+                // Policy first (in order): what it defers, holds or refuses is settled here and takes no lane room.
+                more = true;
+                if (admit(e)) {
+                    pending.put(key, already + 1);
+                    destinationOf.put(e.id(), destination);
+                    picked.add(e);
+                }
+            }
+            for (var e : stores.mail().claim(picked)) {
+                // One transaction per recipient: each gets its own VERP return path, so an
+                // asynchronous bounce names exactly which recipient of which message failed.
+                tenantInFlight.incrementAndGet();
+                inFlight.incrementAndGet();
+                ready.offer(destinationOf.get(e.id()), lane(e), List.of(e));
+            }
+        }
+        return more;
+    }
+
+    private static DestinationQueues.Lane lane(QueueEntry e) {
+        return new DestinationQueues.Lane(e.tenantId(), !QueueEntry.BULK.equals(e.stream()));
     }
 
     private int weight(long tenantId) {
@@ -191,15 +276,26 @@ public final class OutboundDeliverer implements AutoCloseable {
         }
     }
 
-    private void deliver(List<QueueEntry> group) {
-        // A breaker may have paused the sender since this batch was admitted: what has not left yet waits.
+    /** One transaction, on a sender thread; says whether the destination answered (for its backoff). */
+    private DestinationQueues.Outcome deliver(List<QueueEntry> group) {
+        try {
+            return deliverOrThrow(group);
+        } catch (RuntimeException e) {
+            log.error("delivering {} failed unexpectedly; it is tried again", group.get(0).source(), e);
+            group.forEach(en -> retry(en, null, "451 4.3.0 local error: " + e.getMessage()));
+            return DestinationQueues.Outcome.OK; // our fault, not the destination's
+        }
+    }
+
+    private DestinationQueues.Outcome deliverOrThrow(List<QueueEntry> group) {
+        // A breaker may have paused the sender since it was admitted: what has not left yet waits.
         var paused = policy.breakers().pausedByBreaker(group.get(0));
         if (paused.isPresent()) {
             for (var e : group) {
                 stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + paused.get());
                 policy.events().entry(EventType.HELD, e, "breaker: " + paused.get());
             }
-            return;
+            return DestinationQueues.Outcome.OK;
         }
         var first = group.get(0);
         var domain = domainOf(first.recipient());
@@ -207,12 +303,16 @@ public final class OutboundDeliverer implements AutoCloseable {
         try {
             // Bulk copies differ per recipient (their unsubscribe link), so each is signed on its own.
             var bulk = QueueEntry.BULK.equals(first.stream());
-            message = signedThisPoll.computeIfAbsent(first.source() + "|" + domainOf(first.sender()) + (bulk ? "|" + first.id() : ""),
-                    k -> prepare(spool.read(first.blob()), first));
+            var key = first.source() + "|" + domainOf(first.sender()) + (bulk ? "|" + first.id() : "");
+            message = signed.get(key);
+            if (message == null) {
+                message = prepare(spool.read(first.blob()), first);
+                signed.put(key, message);
+            }
         } catch (RuntimeException e) {
             log.error("cannot prepare {} for sending", first.source(), e);
             group.forEach(en -> retry(en, null, "local error preparing the message: " + e.getMessage()));
-            return;
+            return DestinationQueues.Outcome.OK;
         }
         RoutePlanner.Plan plan;
         try {
@@ -225,24 +325,12 @@ public final class OutboundDeliverer implements AutoCloseable {
                     retry(en, null, e.reply + " " + e.getMessage());
                 }
             });
-            return;
+            return DestinationQueues.Outcome.OK;
         }
-        var slots = destinations.computeIfAbsent(plan.destination(), d -> new java.util.concurrent.Semaphore(settings.maxPerDestination()));
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.forEach(en -> retry(en, null, "451 4.3.2 delivery interrupted by shutdown"));
-            return;
-        }
-        try {
-            send(group, message, plan);
-        } finally {
-            slots.release();
-        }
+        return send(group, message, plan);
     }
 
-    private void send(List<QueueEntry> group, byte[] message, RoutePlanner.Plan plan) {
+    private DestinationQueues.Outcome send(List<QueueEntry> group, byte[] message, RoutePlanner.Plan plan) {
         var first = group.get(0);
         var hosts = plan.targets();
         var rcpts = group.stream().map(QueueEntry::recipient).toList();
@@ -258,31 +346,24 @@ public final class OutboundDeliverer implements AutoCloseable {
                         accepted.add(group.get(i).id());
                     }
                 }
+                journalLock.readLock().lock(); // no checkpoint between the journal write and the index update
                 try {
-                    journal.append(accepted); // on disk before the index says "delivered"
-                } catch (IOException e) {
-                    log.error("cannot write the delivery journal; {} is marked delivered without it", first.source(), e);
-                }
-                for (int i = 0; i < group.size(); i++) {
-                    var reply = result.perRecipient().get(i);
-                    if (reply.positive()) {
-                        stores.mail().recordAttempt(group.get(i).id(), clock.instant(), hostName, QueueEntry.DELIVERED, clock.instant(),
-                                group.get(i).attempts() + 1, reply.toString());
-                        policy.breakers().sent(group.get(i));
-                        policy.events().entry(EventType.DELIVERED, group.get(i), hostName + ": " + reply);
-                    } else if (reply.permanent()) {
-                        fail(group.get(i), hostName, reply.toString());
-                    } else {
-                        retry(group.get(i), hostName, reply.toString());
+                    try {
+                        journal.append(accepted); // on disk before the index says "delivered"
+                    } catch (IOException e) {
+                        log.error("cannot write the delivery journal; {} is marked delivered without it", first.source(), e);
                     }
+                    record(group, result, hostName);
+                } finally {
+                    journalLock.readLock().unlock();
                 }
-                return;
+                return DestinationQueues.Outcome.OK;
             } catch (SmtpClient.ReplyException e) {
                 last = e;
                 if (e.reply.permanent()) {
                     var hostName = MxResolver.describe(host.host());
                     group.forEach(en -> fail(en, hostName, e.reply.toString()));
-                    return;
+                    return DestinationQueues.Outcome.OK;
                 }
             } catch (IOException e) {
                 last = e; // try the next MX host
@@ -290,6 +371,24 @@ public final class OutboundDeliverer implements AutoCloseable {
         }
         var why = last == null ? "no host could be reached" : last.getMessage();
         group.forEach(en -> retry(en, MxResolver.describe(hosts.get(hosts.size() - 1).host()), "451 4.4.1 " + why));
+        return DestinationQueues.Outcome.CONNECTION_FAILED;
+    }
+
+    /** Each recipient's reply: delivered, failed for good, or waiting for the next try. */
+    private void record(List<QueueEntry> group, SmtpClient.Result result, String hostName) {
+        for (int i = 0; i < group.size(); i++) {
+            var reply = result.perRecipient().get(i);
+            if (reply.positive()) {
+                stores.mail().recordAttempt(group.get(i).id(), clock.instant(), hostName, QueueEntry.DELIVERED, clock.instant(),
+                        group.get(i).attempts() + 1, reply.toString());
+                policy.breakers().sent(group.get(i));
+                policy.events().entry(EventType.DELIVERED, group.get(i), hostName + ": " + reply);
+            } else if (reply.permanent()) {
+                fail(group.get(i), hostName, reply.toString());
+            } else {
+                retry(group.get(i), hostName, reply.toString());
+            }
+        }
     }
 
     /**
@@ -297,33 +396,33 @@ public final class OutboundDeliverer implements AutoCloseable {
      * suppressed since is dropped unsent (no DSN: the tenant's list says why); one blocked by a
      * recipient list fails with a DSN; a deferral or hold puts it back without counting an attempt.
      */
-    private List<QueueEntry> admitted(List<QueueEntry> claimed) {
-        var out = new ArrayList<QueueEntry>(claimed.size());
-        for (var e : claimed) {
-            var d = policy.beforeSending(e);
-            var v = d.verdict();
-            if (v instanceof dev.herald.policy.pipeline.Verdict.Reject r) {
-                var reply = r.code() + " " + r.enhanced() + " " + r.text();
-                if (d.step().equals("suppression")) {
-                    stores.mail().settle(e.id(), QueueEntry.SUPPRESSED, clock.instant(), reply);
-                    policy.events().entry(EventType.SUPPRESSED, e, "not sent: " + reply);
-                } else {
-                    fail(e, null, reply);
-                }
-            } else if (v instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
-                stores.mail().settle(e.id(), QueueEntry.WAITING, defer.until(), "deferred by policy: " + defer.reason());
-                // A deferral repeats every time the scheduler looks again: recorded once per reason, not once per look.
-                if (!e.lastReply().orElse("").equals("deferred by policy: " + defer.reason())) {
-                    policy.events().entry(EventType.DEFERRED, e, d.step() + ": " + defer.reason());
-                }
-            } else if (v instanceof dev.herald.policy.pipeline.Verdict.Hold hold) {
-                stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + hold.reason());
-                policy.events().entry(EventType.HELD, e, d.step() + ": " + hold.reason());
+    private boolean admit(QueueEntry e) {
+        var d = policy.beforeSending(e);
+        var v = d.verdict();
+        if (v instanceof dev.herald.policy.pipeline.Verdict.Reject r) {
+            var reply = r.code() + " " + r.enhanced() + " " + r.text();
+            if (d.step().equals("suppression")) {
+                stores.mail().settle(e.id(), QueueEntry.SUPPRESSED, clock.instant(), reply);
+                policy.events().entry(EventType.SUPPRESSED, e, "not sent: " + reply);
             } else {
-                out.add(e);
+                fail(e, null, reply);
             }
+            return false;
         }
-        return out;
+        if (v instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
+            stores.mail().settle(e.id(), QueueEntry.WAITING, defer.until(), "deferred by policy: " + defer.reason());
+            // A deferral repeats every time the scheduler looks again: recorded once per reason, not once per look.
+            if (!e.lastReply().orElse("").equals("deferred by policy: " + defer.reason())) {
+                policy.events().entry(EventType.DEFERRED, e, d.step() + ": " + defer.reason());
+            }
+            return false;
+        }
+        if (v instanceof dev.herald.policy.pipeline.Verdict.Hold hold) {
+            stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + hold.reason());
+            policy.events().entry(EventType.HELD, e, d.step() + ": " + hold.reason());
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -398,7 +497,12 @@ public final class OutboundDeliverer implements AutoCloseable {
         ticker.shutdownNow();
         workers.shutdown();
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
+            // A short grace for transactions about to end; then the connections slow remotes hold are cut
+            // (their recipients stay "sending" and are tried again after the restart).
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                client.abortAll();
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -36,6 +36,17 @@ final class RoutePlanner {
         this.pool = List.copyOf(pool);
     }
 
+    /**
+     * The name of the ready queue an entry waits in, without resolving anything: "relay HOST" when
+     * its route names a smarthost, else the recipient domain (Plan.destination is the same name).
+     */
+    String destinationKey(QueueEntry entry, String recipientDomain) {
+        var senderDomain = entry.sender().substring(entry.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        var domainId = stores.domains().byName(senderDomain).map(Domain::id);
+        return stores.routes().forSending(entry.tenantId(), domainId).flatMap(OutboundRoute::relayHost).map(h -> "relay " + h)
+                .orElse(recipientDomain);
+    }
+
     Plan plan(QueueEntry entry, String recipientDomain) throws MxResolver.RouteException {
         var senderDomain = entry.sender().substring(entry.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         var domainId = stores.domains().byName(senderDomain).map(Domain::id);

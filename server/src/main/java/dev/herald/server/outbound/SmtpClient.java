@@ -96,6 +96,8 @@ public final class SmtpClient {
      * RSET for a short while, then closed.
      */
     private final ConcurrentHashMap<Target, ConcurrentLinkedDeque<Session>> idle = new ConcurrentHashMap<>();
+    /** Every TCP connection open now (in a transaction or idle), so that a shutdown can cut the ones a slow remote holds. */
+    private final java.util.Set<Socket> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
 
     /** An MX, directly, from the system's choice of local address. */
@@ -120,6 +122,7 @@ public final class SmtpClient {
                 release(host, session);
             } else {
                 session.close();
+                live.removeIf(Socket::isClosed);
             }
         }
     }
@@ -127,6 +130,7 @@ public final class SmtpClient {
     private Session open(Target target) throws IOException {
         var host = target.host();
         var plain = new Socket();
+        live.add(plain);
         try {
             if (target.source().isPresent()) {
                 plain.bind(new InetSocketAddress(target.source().get(), 0));
@@ -171,6 +175,7 @@ public final class SmtpClient {
             return new Session(socket, in, out, tls, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
         } catch (IOException | RuntimeException e) {
             plain.close();
+            live.remove(plain);
             throw e;
         }
     }
@@ -255,6 +260,7 @@ public final class SmtpClient {
         if (now - last < 1_000_000_000L || !lastSweepNanos.compareAndSet(last, now)) {
             return;
         }
+        live.removeIf(Socket::isClosed);
         for (var sessions : idle.values()) {
             sessions.removeIf(s -> {
                 if (now - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
@@ -273,6 +279,23 @@ public final class SmtpClient {
                 s.close();
             }
         }
+        live.removeIf(Socket::isClosed);
+    }
+
+    /**
+     * At shutdown, after the idle ones: cuts the connections still in a transaction (a tarpit or a
+     * remote that never answers would otherwise hold a sender thread until its command timeout). Their
+     * recipients are tried again after the restart; none was recorded delivered.
+     */
+    public void abortAll() {
+        for (var socket : live) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        live.clear();
     }
 
     private Result transaction(Session session, String mailFrom, List<String> recipients, byte[] message) throws IOException {

@@ -93,8 +93,10 @@ public final class ScriptedMx implements AutoCloseable {
                                 }
                                 if (reply.startsWith("250")) {
                                     acceptedFrom.add(socket.getInetAddress().getHostAddress() + " " + body);
-                                    acceptedAt.add(java.time.Instant.now());
-                                    accepted.add(body.toString());
+                                    synchronized (acceptedAt) { // the same index in both lists
+                                        acceptedAt.add(java.time.Instant.now());
+                                        accepted.add(body.toString());
+                                    }
                                 }
                             }
                             case "QUIT" -> {

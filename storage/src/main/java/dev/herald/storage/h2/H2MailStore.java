@@ -324,19 +324,32 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public List<QueueEntry> claimDue(long tenantId, Instant now, int limit) {
+        return claim(peekDue(tenantId, now, limit));
+    }
+
+    @Override
+    public List<QueueEntry> peekDue(long tenantId, Instant now, int limit) {
         // One index-ordered range per stream (queue_tenant_due), transactional first: a sort over the
         // whole backlog, and FOR UPDATE locking every row it read, made each claim cost O(backlog).
+        var due = new ArrayList<QueueEntry>();
+        for (var stream : List.of(QueueEntry.TRANSACTIONAL, QueueEntry.BULK)) {
+            if (due.size() < limit) {
+                due.addAll(jdbc.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? "
+                        + "AND due_at <= ? ORDER BY due_at, id LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public List<QueueEntry> claim(List<QueueEntry> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
         // Only the scheduler claims, so guarding the UPDATE on the state is enough.
         return jdbc.transaction(tx -> {
-            var due = new ArrayList<QueueEntry>();
-            for (var stream : List.of(QueueEntry.TRANSACTIONAL, QueueEntry.BULK)) {
-                if (due.size() < limit) {
-                    due.addAll(tx.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? "
-                            + "AND due_at <= ? ORDER BY due_at, id LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
-                }
-            }
-            var claimed = new ArrayList<QueueEntry>(due.size());
-            for (var e : due) {
+            var claimed = new ArrayList<QueueEntry>(entries.size());
+            for (var e : entries) {
                 if (tx.update("UPDATE queue_entries SET state = 'sending' WHERE id = ? AND state = 'waiting'", e.id()) == 1) {
                     claimed.add(e);
                 }

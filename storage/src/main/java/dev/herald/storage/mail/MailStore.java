@@ -148,6 +148,12 @@ public interface MailStore {
     /** Like {@link #claimDue} for one tenant: transactional entries first, then bulk, each oldest first. */
     List<QueueEntry> claimDue(long tenantId, java.time.Instant now, int limit);
 
+    /** The entries {@link #claimDue(long, Instant, int)} would claim, without claiming them (the scheduler picks). */
+    List<QueueEntry> peekDue(long tenantId, java.time.Instant now, int limit);
+
+    /** Claims the given entries (waiting → sending); returns those that were still waiting. */
+    List<QueueEntry> claim(List<QueueEntry> entries);
+
     /** Records one attempt and the entry's new state (waiting again with a due time, delivered or failed). */
     void recordAttempt(long entryId, java.time.Instant at, String host, String state, java.time.Instant dueAt, int attempts, String reply);
 
