@@ -92,6 +92,7 @@ public final class Herald implements AutoCloseable {
 
     /** With a clock of the caller's: tests simulate days passing (warm-up, budgets, retries). */
     public static Herald start(HeraldConfig config, Clock clock) {
+        dev.herald.server.dkim.NativeCrypto.install(config.cryptoNative());
         var dataDir = DataDirectory.open(config.dataDir());
         var database = Database.open(dataDir);
         try {

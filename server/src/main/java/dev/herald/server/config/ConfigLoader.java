@@ -137,6 +137,7 @@ public final class ConfigLoader {
                 port(v, "outbound.port"),
                 bool(v, "outbound.allow_private_mx"),
                 bool(v, "outbound.allow_private_relays"),
+                bool(v, "crypto.native"),
                 durations(v, "outbound.retry_schedule"),
                 duration(v, "outbound.max_age"),
                 duration(v, "outbound.connect_timeout"),

@@ -57,6 +57,7 @@ public record HeraldConfig(
         int outboundPort,
         boolean outboundAllowPrivateMx,
         boolean outboundAllowPrivateRelays,
+        boolean cryptoNative,
         java.util.List<Duration> outboundRetrySchedule,
         Duration outboundMaxAge,
         Duration outboundConnectTimeout,
