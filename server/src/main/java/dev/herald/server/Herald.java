@@ -1,6 +1,9 @@
 package dev.herald.server;
 
+import dev.herald.server.auth.LoginGuard;
+import dev.herald.server.auth.LoginThrottle;
 import dev.herald.server.config.HeraldConfig;
+import dev.herald.server.dkim.NativeCrypto;
 import dev.herald.server.dns.DnsVerifier;
 import dev.herald.server.dns.DomainDnsRecords;
 import dev.herald.server.http.HttpApiServer;
@@ -22,6 +25,8 @@ import dev.herald.storage.DataDirectory;
 import dev.herald.storage.Database;
 import dev.herald.storage.Secrets;
 import dev.herald.storage.Stores;
+import dev.herald.storage.model.Event;
+import dev.herald.storage.model.EventType;
 import dev.herald.storage.model.NewApiKey;
 import dev.herald.storage.model.Scope;
 import java.nio.file.Path;
@@ -92,7 +97,7 @@ public final class Herald implements AutoCloseable {
 
     /** With a clock of the caller's: tests simulate days passing (warm-up, budgets, retries). */
     public static Herald start(HeraldConfig config, Clock clock) {
-        dev.herald.server.dkim.NativeCrypto.install(config.cryptoNative());
+        NativeCrypto.install(config.cryptoNative());
         var dataDir = DataDirectory.open(config.dataDir());
         var database = Database.open(dataDir);
         try {
@@ -136,7 +141,7 @@ public final class Herald implements AutoCloseable {
                 return t;
             });
             // One throttle and one record of failed logins for SMTP, IMAP and the HTTP API.
-            var logins = new dev.herald.server.auth.LoginGuard(new dev.herald.server.auth.LoginThrottle(config.authThrottle(), clock), blocking);
+            var logins = new LoginGuard(new LoginThrottle(config.authThrottle(), clock), blocking);
             logins.addListener(f -> {
                 if (!f.throttled()) {
                     eventLog.record(failedLoginEvent(stores, clock, f));
@@ -191,9 +196,9 @@ public final class Herald implements AutoCloseable {
             router.add("GET", "/v1/feedback", req -> {
                 req.caller().requireAdmin("reading feedback counters");
                 return dev.herald.server.http.ApiResponse.ok(java.util.Map.of("feedback_address", config.feedbackAddress(),
-                        "unattributed_complaints", countEvents(eventLog, stores, dev.herald.storage.model.EventType.COMPLAINED,
+                        "unattributed_complaints", countEvents(eventLog, stores, EventType.COMPLAINED,
                                 DeliveryProcessor.UNATTRIBUTED), "unparsed_bounces", countEvents(eventLog, stores,
-                                dev.herald.storage.model.EventType.BOUNCED, DeliveryProcessor.UNPARSED_REPORT)));
+                                EventType.BOUNCED, DeliveryProcessor.UNPARSED_REPORT)));
             });
             dev.herald.server.http.routes.SuppressionRoutes.register(router,
                     new dev.herald.server.provisioning.SuppressionService(sendPolicy.suppressions(), lookups));
@@ -210,8 +215,8 @@ public final class Herald implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> reap(mailboxes), every, every, TimeUnit.MILLISECONDS);
 
             var http = new HttpApiServer(config.bindAddress(), config.httpPort(), config.httpMaxBody(), config.httpWorkers(),
-                    config.httpIdleTimeout(), router, keys, (caller, method, path, status) -> eventLog.record(new dev.herald.storage.model.Event(0,
-                    clock.instant(), dev.herald.storage.model.EventType.ADMIN, caller.tenantId(), Optional.empty(), caller.mailboxId(),
+                    config.httpIdleTimeout(), router, keys, (caller, method, path, status) -> eventLog.record(new Event(0,
+                    clock.instant(), EventType.ADMIN, caller.tenantId(), Optional.empty(), caller.mailboxId(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "key " + caller.keyId() + " ("
                     + caller.scope().name().toLowerCase(java.util.Locale.ROOT) + "): " + method + " " + path + " -> " + status)), logins);
             dev.herald.server.http.routes.AuditRoutes.register(router, audit, eventLog, lookups);
@@ -234,7 +239,7 @@ public final class Herald implements AutoCloseable {
      */
     /** The key that signs VERP return paths: made on first start, kept in the data directory (0600). */
     /** The event of a failed login: the mailbox's tenant when the account is a hosted mailbox, so its audit log shows it. */
-    private static dev.herald.storage.model.Event failedLoginEvent(Stores stores, Clock clock, dev.herald.server.auth.LoginGuard.FailedLogin f) {
+    private static Event failedLoginEvent(Stores stores, Clock clock, LoginGuard.FailedLogin f) {
         var mailbox = f.account().flatMap(a -> {
             try {
                 return stores.mailboxes().byAddress(a);
@@ -243,7 +248,7 @@ public final class Herald implements AutoCloseable {
             }
         });
         var account = f.account().map(a -> a.length() > 320 ? a.substring(0, 320) : a);
-        return new dev.herald.storage.model.Event(0, clock.instant(), dev.herald.storage.model.EventType.LOGIN_FAILED,
+        return new Event(0, clock.instant(), EventType.LOGIN_FAILED,
                 mailbox.map(m -> m.tenantId()), mailbox.map(m -> m.workspaceId()), mailbox.map(m -> m.id()), Optional.empty(),
                 Optional.of(f.clientIp()), Optional.empty(), account, f.protocol() + " login failed from " + f.clientIp()
                 + account.map(a -> " as " + a).orElse(" (API key)") + ": " + f.reason());
@@ -278,7 +283,7 @@ public final class Herald implements AutoCloseable {
 
     /** Feedback counters come from the event stream: they survive a restart, within events.retention. */
     private static long countEvents(dev.herald.server.events.EventLog events, dev.herald.storage.Stores stores,
-                                    dev.herald.storage.model.EventType type, String detailPrefix) {
+                                    EventType type, String detailPrefix) {
         events.flush();
         return stores.events().count(type, detailPrefix);
     }

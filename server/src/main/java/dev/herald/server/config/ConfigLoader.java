@@ -1,5 +1,6 @@
 package dev.herald.server.config;
 
+import dev.herald.server.auth.LoginThrottle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -115,7 +116,7 @@ public final class ConfigLoader {
                 (int) typed(v, "smtp.max_connections", Long::parseLong, 1, 1_000_000),
                 (int) typed(v, "smtp.max_connections_per_client", Long::parseLong, 1, 1_000_000),
                 (int) typed(v, "smtp.max_errors", Long::parseLong, 1, 10_000),
-                new dev.herald.server.auth.LoginThrottle.Settings(duration(v, "auth.failure_delay"), duration(v, "auth.failure_delay_max"),
+                new LoginThrottle.Settings(duration(v, "auth.failure_delay"), duration(v, "auth.failure_delay_max"),
                         (int) typed(v, "auth.client_free_failures", Long::parseLong, 0, 10_000), duration(v, "auth.failure_memory"), 100_000),
                 duration(v, "thread.subject_window"),
                 typed(v, "spool.segment_size", Units::bytes, 64 * 1024, 1L << 40),

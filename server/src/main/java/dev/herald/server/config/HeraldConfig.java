@@ -1,5 +1,6 @@
 package dev.herald.server.config;
 
+import dev.herald.server.auth.LoginThrottle;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,7 +37,7 @@ public record HeraldConfig(
         int smtpMaxConnections,
         int smtpMaxConnectionsPerClient,
         int smtpMaxErrors,
-        dev.herald.server.auth.LoginThrottle.Settings authThrottle,
+        LoginThrottle.Settings authThrottle,
         Duration threadSubjectWindow,
         long spoolSegmentSize,
         int imapPort,

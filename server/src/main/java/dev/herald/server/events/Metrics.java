@@ -1,5 +1,6 @@
 package dev.herald.server.events;
 
+import dev.herald.server.auth.LoginGuard;
 import dev.herald.storage.Stores;
 import dev.herald.storage.model.Event;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -67,7 +68,7 @@ public final class Metrics implements EventLog.Listener {
     }
 
     /** A login failed: counted whether or not events are enabled. */
-    public void loginFailed(dev.herald.server.auth.LoginGuard.FailedLogin f) {
+    public void loginFailed(LoginGuard.FailedLogin f) {
         authFailures.labelValues(f.protocol(), f.throttled() ? "throttled" : "invalid_credentials").inc();
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.server.events;
 
+import dev.herald.server.net.InternalAddresses;
 import dev.herald.server.provisioning.Caller;
 import dev.herald.server.provisioning.Lookups;
 import dev.herald.server.provisioning.ProvisioningException;
@@ -140,6 +141,6 @@ public final class Webhooks {
     }
 
     static boolean internal(InetAddress a) {
-        return dev.herald.server.net.InternalAddresses.internal(a);
+        return InternalAddresses.internal(a);
     }
 }

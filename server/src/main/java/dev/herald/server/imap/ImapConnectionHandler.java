@@ -46,6 +46,8 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     private final ConnectionLimiter limiter;
     private boolean counted;
     private int badCommands;
+    /** Something changed in this mailbox since the selected folder was last checked (a DELETE by another session tells this way). */
+    private volatile boolean folderMayBeGone;
     private ChannelHandlerContext ch;
     private ImapSession session;
     private CompletableFuture<String> waiting;
@@ -147,7 +149,7 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
             bad(c.tag(), c.name() + " is not valid " + stateName());
             return;
         }
-        if (session.state == ImapSession.State.SELECTED && selectedFolderGone()) {
+        if (session.state == ImapSession.State.SELECTED && folderMayBeGone && selectedFolderGone()) {
             return;
         }
         CompletableFuture<String> result;
@@ -241,9 +243,12 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     /**
      * Whether another session deleted the selected folder; if so the client is told with an untagged
      * BYE (RFC 3501 7.1.5) and disconnected, as Dovecot does: no command may read, change or copy
-     * mail that is gone, and a folder re-created under the same name is a different folder.
+     * mail that is gone, and a folder re-created under the same name is a different folder. Asked
+     * before a command only after the mailbox reported a change (a DELETE does); storage refuses to
+     * copy or flag what is gone in any case.
      */
     private boolean selectedFolderGone() {
+        folderMayBeGone = false;
         var sel = session.selected;
         if (sel == null || closing || ctx.stores().mail().folderById(sel.folder.id()).isPresent()) {
             return false;
@@ -257,6 +262,7 @@ final class ImapConnectionHandler extends SimpleChannelInboundHandler<ImapFrame>
     /** A mailbox this session has selected changed: push it now if idling, else at the next command. */
     @Override
     public void changed(long mailboxId) {
+        folderMayBeGone = true; // checked before the next command: one row read only after a change, not per command
         ch.executor().execute(() -> {
             if (session.idleTag != null && session.selected != null && !closing) {
                 pushUpdates(true);

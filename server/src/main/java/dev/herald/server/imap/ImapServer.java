@@ -20,6 +20,7 @@ import dev.herald.server.imap.handlers.StatusHandler;
 import dev.herald.server.imap.handlers.StoreHandler;
 import dev.herald.server.imap.handlers.UidHandler;
 import dev.herald.server.imap.session.ImapSession;
+import dev.herald.server.net.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -46,7 +47,7 @@ public final class ImapServer implements AutoCloseable {
 
     public ImapServer(ImapContext ctx) {
         this.ctx = ctx;
-        this.limiter = new dev.herald.server.net.ConnectionLimiter(ctx.config().imapMaxConnections(), ctx.config().imapMaxConnectionsPerClient());
+        this.limiter = new ConnectionLimiter(ctx.config().imapMaxConnections(), ctx.config().imapMaxConnectionsPerClient());
         var fetch = new FetchHandler();
         var store = new StoreHandler();
         var copy = new CopyMoveHandler();
@@ -121,7 +122,7 @@ public final class ImapServer implements AutoCloseable {
     }
 
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-    private final dev.herald.server.net.ConnectionLimiter limiter;
+    private final ConnectionLimiter limiter;
 
     /** IMAP connections open now (both listeners). */
     public int openConnections() {

@@ -193,22 +193,4 @@ final class DestinationQueues<W> {
             done.accept(w);
         }
     }
-
-    /** Work queued or running, over all destinations. */
-    synchronized int size() {
-        int n = 0;
-        for (var d : destinations.values()) {
-            n += d.active;
-            for (var q : d.lanes.values()) {
-                n += q.size();
-            }
-        }
-        return n;
-    }
-
-    /** Destinations backing off now. */
-    synchronized int backingOff() {
-        var now = clock.instant();
-        return (int) destinations.values().stream().filter(d -> d.backoffUntil.isAfter(now)).count();
-    }
 }

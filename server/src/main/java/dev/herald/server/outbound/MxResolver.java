@@ -1,6 +1,7 @@
 package dev.herald.server.outbound;
 
 import dev.herald.server.dns.DnsVerifier;
+import dev.herald.server.net.InternalAddresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -141,7 +142,7 @@ public final class MxResolver {
         int refused = 0;
         for (var host : targets) {
             for (var address : addresses(host, ttl)) {
-                if (!allowPrivate && dev.herald.server.net.InternalAddresses.internal(address)) {
+                if (!allowPrivate && InternalAddresses.internal(address)) {
                     refused++;
                     continue;
                 }
@@ -193,7 +194,7 @@ public final class MxResolver {
             throw new RouteException("relay " + host + " has no address", false);
         }
         if (!privateAllowed) {
-            var internal = out.stream().filter(a -> dev.herald.server.net.InternalAddresses.internal(a.getAddress())).toList();
+            var internal = out.stream().filter(a -> InternalAddresses.internal(a.getAddress())).toList();
             out.removeAll(internal);
             if (out.isEmpty()) {
                 throw new RouteException("relay " + host + " resolves to " + internal.get(0).getAddress().getHostAddress()

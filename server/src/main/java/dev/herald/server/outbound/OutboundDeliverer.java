@@ -1,5 +1,6 @@
 package dev.herald.server.outbound;
 
+import dev.herald.policy.pipeline.Verdict;
 import dev.herald.server.delivery.AgentHeaders;
 import dev.herald.server.dkim.DkimSigning;
 import dev.herald.storage.Stores;
@@ -15,11 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +70,13 @@ public final class OutboundDeliverer implements AutoCloseable {
     /** Ready queues per destination; a unit of work is one SMTP transaction (its entries). */
     private final DestinationQueues<List<QueueEntry>> ready;
     /** Entries claimed and not yet settled (queued at a destination or being sent), in all and per tenant. */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicInteger> inFlightByTenant =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<Long, AtomicInteger> inFlightByTenant =
+            new ConcurrentHashMap<>();
     private final int maxInFlight;
-    private final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean pollRequested = new AtomicBoolean();
     /** Deliveries hold it shared from the journal write to the index update; a journal checkpoint holds it exclusively. */
-    private final java.util.concurrent.locks.ReadWriteLock journalLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final SmtpClient client;
     private final Settings settings;
     private final Clock clock;
@@ -161,7 +167,7 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     /** A transaction settled: room for more; the scheduler is asked to look again without waiting for its tick. */
     private void finished(List<QueueEntry> group) {
-        inFlightByTenant.computeIfAbsent(group.get(0).tenantId(), t -> new java.util.concurrent.atomic.AtomicInteger())
+        inFlightByTenant.computeIfAbsent(group.get(0).tenantId(), t -> new AtomicInteger())
                 .addAndGet(-group.size());
         inFlight.addAndGet(-group.size());
         // A slot of some destination is free: what waits for it may be claimed now (requests coalesce).
@@ -206,9 +212,10 @@ public final class OutboundDeliverer implements AutoCloseable {
         tenants.forEach(t -> weights.put(t, weight(t)));
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
         boolean more = false;
+        var relays = new java.util.HashMap<String, Optional<String>>();
         for (var entry : weights.entrySet()) {
             long tenant = entry.getKey();
-            var tenantInFlight = inFlightByTenant.computeIfAbsent(tenant, t -> new java.util.concurrent.atomic.AtomicInteger());
+            var tenantInFlight = inFlightByTenant.computeIfAbsent(tenant, t -> new AtomicInteger());
             int share = Math.max(1, (int) ((long) maxInFlight * entry.getValue() / total));
             int room = Math.min(share - tenantInFlight.get(), maxInFlight - inFlight.get());
             if (room <= 0) {
@@ -224,7 +231,7 @@ public final class OutboundDeliverer implements AutoCloseable {
                 }
                 String destination;
                 try {
-                    destination = routes.destinationKey(e, domainOf(e.recipient()));
+                    destination = routes.destinationKey(e, domainOf(e.recipient()), relays);
                 } catch (RuntimeException ex) {
                     log.error("cannot find the destination of queue entry {}", e.id(), ex);
                     continue;
@@ -399,7 +406,7 @@ public final class OutboundDeliverer implements AutoCloseable {
     private boolean admit(QueueEntry e) {
         var d = policy.beforeSending(e);
         var v = d.verdict();
-        if (v instanceof dev.herald.policy.pipeline.Verdict.Reject r) {
+        if (v instanceof Verdict.Reject r) {
             var reply = r.code() + " " + r.enhanced() + " " + r.text();
             if (d.step().equals("suppression")) {
                 stores.mail().settle(e.id(), QueueEntry.SUPPRESSED, clock.instant(), reply);
@@ -409,7 +416,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             }
             return false;
         }
-        if (v instanceof dev.herald.policy.pipeline.Verdict.Defer defer) {
+        if (v instanceof Verdict.Defer defer) {
             stores.mail().settle(e.id(), QueueEntry.WAITING, defer.until(), "deferred by policy: " + defer.reason());
             // A deferral repeats every time the scheduler looks again: recorded once per reason, not once per look.
             if (!e.lastReply().orElse("").equals("deferred by policy: " + defer.reason())) {
@@ -417,7 +424,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             }
             return false;
         }
-        if (v instanceof dev.herald.policy.pipeline.Verdict.Hold hold) {
+        if (v instanceof Verdict.Hold hold) {
             stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + hold.reason());
             policy.events().entry(EventType.HELD, e, d.step() + ": " + hold.reason());
             return false;

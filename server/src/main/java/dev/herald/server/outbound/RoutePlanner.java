@@ -39,12 +39,14 @@ final class RoutePlanner {
     /**
      * The name of the ready queue an entry waits in, without resolving anything: "relay HOST" when
      * its route names a smarthost, else the recipient domain (Plan.destination is the same name).
+     * {@code relays} holds what a scheduling round already looked up, per tenant and sending domain:
+     * the round looks at hundreds of entries of a few senders.
      */
-    String destinationKey(QueueEntry entry, String recipientDomain) {
+    String destinationKey(QueueEntry entry, String recipientDomain, java.util.Map<String, Optional<String>> relays) {
         var senderDomain = entry.sender().substring(entry.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        var domainId = stores.domains().byName(senderDomain).map(Domain::id);
-        return stores.routes().forSending(entry.tenantId(), domainId).flatMap(OutboundRoute::relayHost).map(h -> "relay " + h)
-                .orElse(recipientDomain);
+        var relay = relays.computeIfAbsent(entry.tenantId() + "/" + senderDomain, k -> stores.routes()
+                .forSending(entry.tenantId(), stores.domains().byName(senderDomain).map(Domain::id)).flatMap(OutboundRoute::relayHost));
+        return relay.map(h -> "relay " + h).orElse(recipientDomain);
     }
 
     Plan plan(QueueEntry entry, String recipientDomain) throws MxResolver.RouteException {

@@ -1,5 +1,6 @@
 package dev.herald.server.smtp;
 
+import dev.herald.server.delivery.AgentHeaders;
 import dev.herald.server.delivery.DeliveryProcessor;
 import dev.herald.server.delivery.HeaderParser;
 import dev.herald.server.smtp.codec.Replies;
@@ -122,7 +123,7 @@ public final class MessageAcceptor {
             }
         }
         // X-Herald-Run and -Stream are instructions to us: kept in the envelope, never in any copy.
-        body = dev.herald.server.delivery.AgentHeaders.strip(body);
+        body = AgentHeaders.strip(body);
         var head = prefix.toString().getBytes(StandardCharsets.UTF_8);
         var message = new byte[head.length + body.length];
         System.arraycopy(head, 0, message, 0, head.length);

@@ -75,12 +75,13 @@ class LoginThrottleIT {
             }
             assertThat(refusedUnchecked).as("storm %d", storm).isGreaterThanOrEqualTo(0);
         }
-        // The guesser's own address is slowed, not locked: after the delay the right password works there too.
-        Thread.sleep(500);
-        try (var s = SmtpScript.implicitTlsFrom(port, "127.0.0.1")) {
-            s.hello();
-            assertThat(s.authPlain("agent@acme.com", password)).startsWith("235");
-        }
+        // The guesser's own address is slowed, not locked: once its slot comes, the right password works there too.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+            try (var s = SmtpScript.implicitTlsFrom(port, "127.0.0.1")) {
+                s.hello();
+                return s.authPlain("agent@acme.com", password).startsWith("235");
+            }
+        });
         assertThat(failedLines()).anyMatch(l -> l.equals("login failed: protocol=SMTP client=127.0.0.1 account=agent@acme.com reason=invalid credentials"));
     }
 
@@ -167,8 +168,8 @@ class LoginThrottleIT {
         }
         assertThat(tooMany).isGreaterThanOrEqualTo(10);
         // The admin's own valid key from this address is slowed, not refused for good.
-        Thread.sleep(500);
-        assertThat(h.admin().get("/v1/tenants").status()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> h.admin().get("/v1/tenants").status() == 200);
     }
 
     private java.util.List<String> failedLines() {

@@ -2,41 +2,16 @@ package dev.herald.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.herald.server.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The throttle's schedule on a clock the test moves: slow for guessers, never a lockout for the owner. */
 class LoginThrottleTest {
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final TestClock clock = TestClock.stoppedAt(Instant.parse("2026-12-07T10:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(LoginThrottle.Settings.DEFAULT, clock);
     private static final Optional<String> VICTIM = Optional.of("agent@acme.com");
 

@@ -1,6 +1,8 @@
 package dev.herald.storage.h2;
 
 import dev.herald.storage.DuplicateException;
+import dev.herald.storage.StorageException;
+import dev.herald.storage.mail.Departure;
 import dev.herald.storage.mail.Folder;
 import dev.herald.storage.mail.HeaderFields;
 import dev.herald.storage.mail.MailStore;
@@ -74,7 +76,7 @@ public final class H2MailStore implements MailStore {
 
     private StoredMessage insert(long folderId, NewMessage m) {
         return jdbc.transaction(tx -> insert(tx, folderId, m)
-                .orElseThrow(() -> new dev.herald.storage.StorageException("folder " + folderId + " no longer exists", null)));
+                .orElseThrow(() -> new StorageException("folder " + folderId + " no longer exists", null)));
     }
 
     /** Inside a transaction: the new row, or empty when the folder is gone. */
@@ -244,11 +246,11 @@ public final class H2MailStore implements MailStore {
     }
 
     @Override
-    public List<dev.herald.storage.mail.Departure> departuresSince(Instant since) {
+    public List<Departure> departuresSince(Instant since) {
         // An attempt with a host is a send (purges, approvals and rejections record none); queue_attempts_at keeps this a range read.
         return jdbc.query("SELECT e.tenant_id, e.sender, e.recipient, a.at FROM queue_attempts a JOIN queue_entries e ON e.id = a.entry_id "
                         + "WHERE a.at >= ? AND a.host IS NOT NULL AND a.host <> '' ORDER BY a.at",
-                rs -> new dev.herald.storage.mail.Departure(rs.getLong(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, "at")), since);
+                rs -> new Departure(rs.getLong(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, "at")), since);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.herald.server.imap.handlers;
 
+import dev.herald.server.delivery.HeaderParser;
 import dev.herald.server.imap.ImapContext;
 import dev.herald.server.imap.codec.ImapCommand;
 import dev.herald.server.imap.codec.ImapParseException;
 import dev.herald.server.imap.codec.Tok;
 import dev.herald.server.imap.session.ImapSession;
+import dev.herald.storage.mail.MailStore;
 import dev.herald.storage.spool.SpoolEnvelope;
 import dev.herald.storage.spool.SpoolFullException;
 import java.time.Instant;
@@ -35,7 +37,7 @@ public final class AppendHandler implements ImapHandler {
      * few minutes is that message: its UID is returned (with the client's flags added), no second copy.
      */
     private static Optional<Long> alreadyInSent(ImapContext ctx, long folderId, byte[] bytes, List<String> flags) {
-        var messageId = dev.herald.server.delivery.HeaderParser.parse(bytes).fields().messageId();
+        var messageId = HeaderParser.parse(bytes).fields().messageId();
         if (messageId.isEmpty()) {
             return Optional.empty();
         }
@@ -44,9 +46,9 @@ public final class AppendHandler implements ImapHandler {
             return Optional.empty();
         }
         if (!flags.isEmpty()) {
-            var update = ctx.stores().mail().updateFlags(folderId, existing.get().uid(), dev.herald.storage.mail.MailStore.FlagOp.ADD,
+            var update = ctx.stores().mail().updateFlags(folderId, existing.get().uid(), MailStore.FlagOp.ADD,
                     flags.stream().map(StoreHandler::canonical).collect(java.util.stream.Collectors.toSet()), -1);
-            if (update.result() == dev.herald.storage.mail.MailStore.FlagUpdate.Result.CHANGED) {
+            if (update.result() == MailStore.FlagUpdate.Result.CHANGED) {
                 ctx.events().changed(existing.get().mailboxId());
             }
         }
