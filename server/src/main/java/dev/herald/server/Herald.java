@@ -161,7 +161,7 @@ public final class Herald implements AutoCloseable {
                     mxResolver,
                     new dev.herald.server.outbound.SmtpClient(config.hostname(), config.outboundConnectTimeout(), config.outboundCommandTimeout()),
                     new dev.herald.server.outbound.OutboundDeliverer.Settings(config.outboundWorkers(), config.outboundRetrySchedule(),
-                            config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(),
+                            config.outboundMaxAge(), config.outboundPollInterval(), config.outboundMaxPerDestination(), config.outboundMaxInFlight(),
                             config.outboundSourceAddresses(), config.outboundAllowPrivateRelays()),
                     clock, dsn,
                     dataDir.root().resolve("outbound/delivered.journal"), sendPolicy, verp, unsubscribes))

@@ -144,6 +144,7 @@ public final class ConfigLoader {
                 duration(v, "outbound.connect_timeout"),
                 duration(v, "outbound.command_timeout"),
                 (int) typed(v, "outbound.max_per_destination", Long::parseLong, 1, 10_000),
+                (int) typed(v, "outbound.max_in_flight", Long::parseLong, 1, 1_000_000),
                 addresses(v, "outbound.source_addresses"),
                 v.get("http.public_url").trim().replaceAll("/+$", ""),
                 v.get("feedback.address").trim().toLowerCase(java.util.Locale.ROOT),

@@ -64,6 +64,7 @@ public record HeraldConfig(
         Duration outboundConnectTimeout,
         Duration outboundCommandTimeout,
         int outboundMaxPerDestination,
+        int outboundMaxInFlight,
         java.util.List<java.net.InetAddress> outboundSourceAddresses,
         String httpPublicUrl,
         String feedbackAddressSetting,

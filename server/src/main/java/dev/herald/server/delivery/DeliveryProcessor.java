@@ -8,7 +8,9 @@ import dev.herald.storage.model.EventType;
 import dev.herald.storage.model.Mailbox;
 import dev.herald.storage.spool.Spool;
 import dev.herald.storage.spool.SpoolEntry;
+import dev.herald.storage.spool.SpoolEnvelope;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -145,6 +147,8 @@ public final class DeliveryProcessor implements AutoCloseable {
         var headers = HeaderParser.parse(body);
         var at = env.receivedAt();
         Optional<Mailbox> sender = env.authMailbox().flatMap(id -> stores.mailboxes().byId(id));
+        var remote = new ArrayList<QueueEntry>();
+        var holds = new ArrayList<Optional<String>>();
         for (var rcpt : env.recipients()) {
             var address = rcpt.address().toLowerCase(Locale.ROOT);
             var bounced = verp.entry(address.substring(0, address.lastIndexOf('@'))).flatMap(id -> stores.mail().queueEntry(id));
@@ -179,27 +183,46 @@ public final class DeliveryProcessor implements AutoCloseable {
                 var run = env.run().or(headers::run);
                 var stream = env.stream().or(headers::stream);
                 var hold = policy.holdAtEnqueue(sender.get(), run);
-                var queued = new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
+                remote.add(new QueueEntry(0, sender.get().tenantId(), Optional.of(sender.get().id()), env.id(), entry.blob(),
                         env.sender(), rcpt.address(), rcpt.dsnNotify(), rcpt.orcpt(), env.ret(), env.envid(),
                         hold.isPresent() ? QueueEntry.HELD : QueueEntry.WAITING, at, 0, at,
                         stream.filter(QueueEntry.BULK::equals).orElse(QueueEntry.TRANSACTIONAL), run,
-                        Optional.empty());
-                if (stores.mail().enqueue(queued)) {
-                    policy.events().mailbox(EventType.QUEUED, sender.get(), Optional.of(env.id()), headers.fields().messageId(),
-                            Optional.of(rcpt.address()), queued.stream() + " stream" + run.map(r -> ", run " + r).orElse(""));
-                    if (hold.isPresent()) {
-                        stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(rcpt.address()))
-                                .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
-                        policy.events().mailbox(EventType.HELD, sender.get(), Optional.of(env.id()), headers.fields().messageId(),
-                                Optional.of(rcpt.address()), hold.get());
-                    }
-                }
+                        Optional.empty()));
+                holds.add(hold);
             } else {
                 // Accepted at RCPT time, gone since (deleted or expired). The bounce comes with the outbound issue.
                 log.warn("{}: recipient {} no longer exists; message dropped for it", env.id(), address);
             }
         }
+        if (!remote.isEmpty()) {
+            enqueue(env, headers, sender.get(), remote, holds);
+        }
         sender.filter(policy::sentCopy).ifPresent(m -> file(m, Folder.SENT, entry, headers, Set.of("\\Seen")));
+    }
+
+    /**
+     * The message's remote recipients, queued in one commit: the scheduler sees them together and
+     * sends those at one destination in one transaction.
+     */
+    private void enqueue(SpoolEnvelope env, ParsedHeaders headers, Mailbox sender, List<QueueEntry> remote,
+                         List<Optional<String>> holds) {
+        var added = stores.mail().enqueueAll(remote);
+        var at = env.receivedAt();
+        for (int i = 0; i < remote.size(); i++) {
+            if (!added.get(i)) {
+                continue; // already queued: a replay
+            }
+            var queued = remote.get(i);
+            var hold = holds.get(i);
+            policy.events().mailbox(EventType.QUEUED, sender, Optional.of(env.id()), headers.fields().messageId(),
+                    Optional.of(queued.recipient()), queued.stream() + " stream" + queued.run().map(r -> ", run " + r).orElse(""));
+            if (hold.isPresent()) {
+                stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(queued.recipient()))
+                        .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
+                policy.events().mailbox(EventType.HELD, sender, Optional.of(env.id()), headers.fields().messageId(),
+                        Optional.of(queued.recipient()), hold.get());
+            }
+        }
     }
 
     /**
@@ -207,7 +230,23 @@ public final class DeliveryProcessor implements AutoCloseable {
      * tenant, mailbox and message; a permanent failure marks the entry bounced, and a 5.1.x one
      * puts the address on the tenant's suppression list; the report goes to the sender's INBOX.
      */
-    private void bounce(QueueEntry about, SpoolEntry entry, ParsedHeaders headers, byte[] body) {
+    private void bounce(QueueEntry named, SpoolEntry entry, ParsedHeaders headers, byte[] body) {
+        // The return path names the first recipient of its transaction; the report's Final- or
+        // Original-Recipient fields say which of that transaction's recipients it is about.
+        var reported = dev.herald.server.policy.BounceReport.recipients(body);
+        var domain = named.recipient().substring(named.recipient().lastIndexOf('@')).toLowerCase(Locale.ROOT);
+        var about = stores.mail().queueEntriesOf(named.source()).stream()
+                .filter(q -> q.tenantId() == named.tenantId() && q.sender().equals(named.sender())
+                        && q.recipient().toLowerCase(Locale.ROOT).endsWith(domain) && reported.contains(q.recipient().toLowerCase(Locale.ROOT)))
+                .toList();
+        for (var e : about.isEmpty() ? List.of(named) : about) {
+            bounced(e, entry, body);
+        }
+        named.mailboxId().flatMap(id -> stores.mailboxes().byId(id))
+                .ifPresent(m -> file(m, Folder.INBOX, entry, headers, Set.of()));
+    }
+
+    private void bounced(QueueEntry about, SpoolEntry entry, byte[] body) {
         var report = dev.herald.server.policy.BounceReport.parse(body, about.recipient());
         var why = dev.herald.server.policy.Breakers.BOUNCED_LATER + report.status().orElse("no status") + report.diagnostic().map(d -> " " + d).orElse("");
         switch (report.kind()) {
@@ -231,8 +270,17 @@ public final class DeliveryProcessor implements AutoCloseable {
             case TRANSIENT -> {
             }
         }
-        about.mailboxId().flatMap(id -> stores.mailboxes().byId(id))
-                .ifPresent(m -> file(m, Folder.INBOX, entry, headers, Set.of()));
+    }
+
+    /** The entry of the same transaction the complaint's recipient names, when it names one; else the one the return path names. */
+    private QueueEntry recipientOf(QueueEntry named, dev.herald.server.policy.ComplaintReport report) {
+        if (report.originalRecipient().isEmpty() || report.originalRecipient().get().equalsIgnoreCase(named.recipient())) {
+            return named;
+        }
+        return stores.mail().queueEntriesOf(named.source()).stream()
+                .filter(q -> q.tenantId() == named.tenantId() && q.sender().equals(named.sender())
+                        && q.recipient().equalsIgnoreCase(report.originalRecipient().get()))
+                .findFirst().orElse(named);
     }
 
     /**
@@ -241,7 +289,8 @@ public final class DeliveryProcessor implements AutoCloseable {
      */
     private void complaint(SpoolEntry entry, byte[] body) {
         var report = dev.herald.server.policy.ComplaintReport.parse(body, verp);
-        var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id)).or(() -> byMessageId(report));
+        var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id)).map(e -> recipientOf(e, report))
+                .or(() -> byMessageId(report));
         if (about.isEmpty()) {
             policy.events().record(new dev.herald.storage.model.Event(0, clock.instant(), EventType.COMPLAINED, Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(entry.envelope().id()), report.originalMessageId(),

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -86,7 +87,7 @@ final class DestinationQueues<W> {
     private final int failuresBeforeBackoff;
     private final Executor executor;
     private final Clock clock;
-    private final Function<W, Outcome> run;
+    private final Function<W, CompletableFuture<Outcome>> run;
     private final Consumer<W> done;
     private final BiConsumer<W, Instant> handBack;
     private final Map<String, Destination<W>> destinations = new HashMap<>();
@@ -94,12 +95,12 @@ final class DestinationQueues<W> {
     /**
      * @param maxActive  transactions at once per destination
      * @param maxWaiting work waiting per lane of a destination (more is refused until some leaves)
-     * @param run        does one transaction (on the executor) and says how it went
+     * @param run        starts one transaction (on the executor) and says how it went when it ends; the slot is held until then
      * @param done       after {@code run} or {@code handBack}, whatever happened
      * @param handBack   work that waited when its destination began to back off: not run, to be tried after the instant
      */
     DestinationQueues(int maxActive, int maxWaiting, Duration backoff, Duration maxBackoff, int failuresBeforeBackoff, Executor executor,
-                      Clock clock, Function<W, Outcome> run, Consumer<W> done, BiConsumer<W, Instant> handBack) {
+                      Clock clock, Function<W, CompletableFuture<Outcome>> run, Consumer<W> done, BiConsumer<W, Instant> handBack) {
         this.maxActive = maxActive;
         this.maxWaiting = maxWaiting;
         this.backoff = backoff;
@@ -150,13 +151,16 @@ final class DestinationQueues<W> {
             d.active++;
             try {
                 executor.execute(() -> {
-                    var outcome = Outcome.CONNECTION_FAILED;
+                    CompletableFuture<Outcome> running;
                     try {
-                        outcome = run.apply(work);
-                    } finally {
-                        finished(name, d, outcome);
-                        done.accept(work);
+                        running = run.apply(work);
+                    } catch (RuntimeException e) {
+                        running = CompletableFuture.failedFuture(e);
                     }
+                    running.whenComplete((outcome, e) -> {
+                        finished(name, d, e == null ? outcome : Outcome.CONNECTION_FAILED);
+                        done.accept(work);
+                    });
                 });
             } catch (RejectedExecutionException shuttingDown) {
                 // Stopping: what has not started stays claimed in the queue and is tried again after the restart.

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,12 +52,15 @@ public final class OutboundDeliverer implements AutoCloseable {
      * @param maxPerDestination SMTP transactions at once to one recipient domain (or one relay)
      * @param sourceAddresses   the local addresses connections are made from, in turn; empty: the system's choice
      */
-    public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll, int maxPerDestination,
+    public record Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll, int maxPerDestination, int maxInFlight,
                            List<java.net.InetAddress> sourceAddresses, boolean allowPrivateRelays) {
         public Settings(int workers, List<Duration> schedule, Duration maxAge, Duration poll) {
-            this(workers, schedule, maxAge, poll, Integer.MAX_VALUE, List.of(), false);
+            this(workers, schedule, maxAge, poll, Integer.MAX_VALUE, workers * 4, List.of(), false);
         }
     }
+
+    /** Recipients per transaction at most: RFC 5321 §4.5.3.1.8 has every server accept 100. */
+    static final int MAX_RECIPIENTS_PER_TRANSACTION = 100;
 
     /** What happens to a recipient that failed for good (the DSN comes from here). */
     @FunctionalInterface
@@ -75,6 +79,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             new ConcurrentHashMap<>();
     private final int maxInFlight;
     private final AtomicBoolean pollRequested = new AtomicBoolean();
+    private volatile boolean closing;
     /** Deliveries hold it shared from the journal write to the index update; a journal checkpoint holds it exclusively. */
     private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final SmtpClient client;
@@ -115,8 +120,8 @@ public final class OutboundDeliverer implements AutoCloseable {
         this.clock = clock;
         this.failures = failures;
         this.workers = Executors.newFixedThreadPool(settings.workers(), r -> daemon(r, "outbound"));
-        this.maxInFlight = settings.workers() * 4;
-        int perDestination = Math.max(1, Math.min(settings.maxPerDestination(), settings.workers()));
+        this.maxInFlight = settings.maxInFlight();
+        int perDestination = Math.max(1, Math.min(settings.maxPerDestination(), settings.maxInFlight()));
         this.ready = new DestinationQueues<>(perDestination, perDestination * 2, DESTINATION_BACKOFF, DESTINATION_BACKOFF_MAX,
                 FAILURES_BEFORE_BACKOFF, workers, clock, this::deliver, this::finished,
                 (group, until) -> group.forEach(e -> stores.mail().settle(e.id(), QueueEntry.WAITING, until,
@@ -225,6 +230,7 @@ public final class OutboundDeliverer implements AutoCloseable {
             var destinationOf = new java.util.HashMap<Long, String>();
             var pending = new java.util.HashMap<String, Integer>();
             var blocked = new java.util.HashSet<String>(); // a lane found full stays full this round: order within it is kept
+            var joinable = new java.util.HashMap<String, Integer>(); // transactions of this round with room for recipients
             for (var e : stores.mail().peekDue(tenant, now, room * LOOK_AHEAD)) {
                 if (picked.size() == room) {
                     break;
@@ -238,36 +244,66 @@ public final class OutboundDeliverer implements AutoCloseable {
                 }
                 var lane = lane(e);
                 var key = destination + "\0" + lane;
+                // Another recipient of a message already going to this destination rides in the same transaction: no new slot.
+                var transaction = transactionKey(e, key);
+                boolean joins = transaction != null && joinable.getOrDefault(transaction, 0) > 0;
                 int already = pending.getOrDefault(key, 0);
-                var refusal = blocked.contains(key) ? Optional.of(new DestinationQueues.Refusal(false, now))
-                        : ready.refusal(destination, lane, already + 1);
-                if (refusal.isPresent()) {
-                    blocked.add(key);
-                    if (refusal.get().backingOff()) {
-                        // Backing off for a while: set aside until then rather than looked at on every round.
-                        stores.mail().settle(e.id(), QueueEntry.WAITING, refusal.get().until(),
-                                "waiting: " + destination + " is backing off after repeated connection failures");
-                        more = true;
+                if (!joins) {
+                    var refusal = blocked.contains(key) ? Optional.of(new DestinationQueues.Refusal(false, now))
+                            : ready.refusal(destination, lane, already + 1);
+                    if (refusal.isPresent()) {
+                        blocked.add(key);
+                        if (refusal.get().backingOff()) {
+                            // Backing off for a while: set aside until then rather than looked at on every round.
+                            stores.mail().settle(e.id(), QueueEntry.WAITING, refusal.get().until(),
+                                    "waiting: " + destination + " is backing off after repeated connection failures");
+                            more = true;
+                        }
+                        continue; // its lane is full: it keeps its place for the next round
                     }
-                    continue; // its lane is full: it keeps its place for the next round
                 }
                 // Policy first (in order): what it defers, holds or refuses is settled here and takes no lane room.
                 more = true;
                 if (admit(e)) {
-                    pending.put(key, already + 1);
+                    if (joins) {
+                        joinable.merge(transaction, -1, Integer::sum);
+                    } else {
+                        pending.put(key, already + 1);
+                        if (transaction != null) {
+                            joinable.put(transaction, MAX_RECIPIENTS_PER_TRANSACTION - 1);
+                        }
+                    }
                     destinationOf.put(e.id(), destination);
                     picked.add(e);
                 }
             }
+            // One transaction per message and destination (up to 100 recipients), in claim order.
+            var transactions = new LinkedHashMap<String, List<QueueEntry>>();
             for (var e : stores.mail().claim(picked)) {
-                // One transaction per recipient: each gets its own VERP return path, so an
-                // asynchronous bounce names exactly which recipient of which message failed.
+                var destination = destinationOf.get(e.id());
+                var transaction = transactionKey(e, destination + "\0" + lane(e));
+                var group = transaction == null ? null : transactions.get(transaction);
+                if (group == null || group.size() >= MAX_RECIPIENTS_PER_TRANSACTION) {
+                    group = new ArrayList<>();
+                    transactions.put(transaction == null ? "\1" + e.id() : transaction, group);
+                }
+                group.add(e);
                 tenantInFlight.incrementAndGet();
                 inFlight.incrementAndGet();
-                ready.offer(destinationOf.get(e.id()), lane(e), List.of(e));
             }
+            transactions.values().forEach(group -> ready.offer(destinationOf.get(group.get(0).id()), lane(group.get(0)), group));
         }
         return more;
+    }
+
+    /**
+     * Which transaction an entry can share: the recipients of one message from one sender at one
+     * destination go together, their return path naming the message (a DSN names its recipient).
+     * Bulk copies differ per recipient (their unsubscribe link), so each goes on its own, with a
+     * return path of its own: null.
+     */
+    private static String transactionKey(QueueEntry e, String destinationLane) {
+        return QueueEntry.BULK.equals(e.stream()) ? null : destinationLane + "\0" + e.source() + "\0" + e.sender();
     }
 
     private static DestinationQueues.Lane lane(QueueEntry e) {
@@ -283,18 +319,31 @@ public final class OutboundDeliverer implements AutoCloseable {
         }
     }
 
-    /** One transaction, on a sender thread; says whether the destination answered (for its backoff). */
-    private DestinationQueues.Outcome deliver(List<QueueEntry> group) {
+    /**
+     * One transaction: prepared on a worker thread (breaker check, signing, route), then the SMTP
+     * conversation on the client's I/O threads, then its outcome recorded on a worker thread again.
+     * Says whether the destination answered (for its backoff).
+     */
+    private CompletableFuture<DestinationQueues.Outcome> deliver(List<QueueEntry> group) {
+        if (closing) {
+            // Stopping: not started; its entries stay "sending" and go back to waiting on the next start.
+            return CompletableFuture.completedFuture(DestinationQueues.Outcome.OK);
+        }
         try {
             return deliverOrThrow(group);
         } catch (RuntimeException e) {
-            log.error("delivering {} failed unexpectedly; it is tried again", group.get(0).source(), e);
-            group.forEach(en -> retry(en, null, "451 4.3.0 local error: " + e.getMessage()));
-            return DestinationQueues.Outcome.OK; // our fault, not the destination's
+            return CompletableFuture.completedFuture(unexpected(group, e));
         }
     }
 
-    private DestinationQueues.Outcome deliverOrThrow(List<QueueEntry> group) {
+    private DestinationQueues.Outcome unexpected(List<QueueEntry> group, Throwable e) {
+        log.error("delivering {} failed unexpectedly; it is tried again", group.get(0).source(), e);
+        group.forEach(en -> retry(en, null, "451 4.3.0 local error: " + e.getMessage()));
+        return DestinationQueues.Outcome.OK; // our fault, not the destination's
+    }
+
+    private CompletableFuture<DestinationQueues.Outcome> deliverOrThrow(List<QueueEntry> group) {
+        var ok = CompletableFuture.completedFuture(DestinationQueues.Outcome.OK);
         // A breaker may have paused the sender since it was admitted: what has not left yet waits.
         var paused = policy.breakers().pausedByBreaker(group.get(0));
         if (paused.isPresent()) {
@@ -302,7 +351,7 @@ public final class OutboundDeliverer implements AutoCloseable {
                 stores.mail().settle(e.id(), QueueEntry.HELD, clock.instant(), "held: " + paused.get());
                 policy.events().entry(EventType.HELD, e, "breaker: " + paused.get());
             }
-            return DestinationQueues.Outcome.OK;
+            return ok;
         }
         var first = group.get(0);
         var domain = domainOf(first.recipient());
@@ -319,7 +368,7 @@ public final class OutboundDeliverer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("cannot prepare {} for sending", first.source(), e);
             group.forEach(en -> retry(en, null, "local error preparing the message: " + e.getMessage()));
-            return DestinationQueues.Outcome.OK;
+            return ok;
         }
         RoutePlanner.Plan plan;
         try {
@@ -332,53 +381,57 @@ public final class OutboundDeliverer implements AutoCloseable {
                     retry(en, null, e.reply + " " + e.getMessage());
                 }
             });
-            return DestinationQueues.Outcome.OK;
+            return ok;
         }
-        return send(group, message, plan);
+        var rcpts = group.stream().map(QueueEntry::recipient).toList();
+        // The return path names the message's first entry; a DSN about any recipient names that one in Final-Recipient.
+        var mailFrom = verp.address(first.id(), domainOf(first.sender()));
+        return send(group, rcpts, mailFrom, message, plan.targets(), 0, null);
     }
 
-    private DestinationQueues.Outcome send(List<QueueEntry> group, byte[] message, RoutePlanner.Plan plan) {
-        var first = group.get(0);
-        var hosts = plan.targets();
-        var rcpts = group.stream().map(QueueEntry::recipient).toList();
-        var mailFrom = verp.address(first.id(), domainOf(first.sender()));
-        IOException last = null;
-        for (var host : hosts) {
-            try {
-                var result = client.send(host, mailFrom, rcpts, message);
-                var hostName = MxResolver.describe(host.host()) + (result.tls() ? " (TLS)" : "");
-                var accepted = new ArrayList<Long>();
-                for (int i = 0; i < group.size(); i++) {
-                    if (result.perRecipient().get(i).positive()) {
-                        accepted.add(group.get(i).id());
-                    }
-                }
-                journalLock.readLock().lock(); // no checkpoint between the journal write and the index update
-                try {
-                    try {
-                        journal.append(accepted); // on disk before the index says "delivered"
-                    } catch (IOException e) {
-                        log.error("cannot write the delivery journal; {} is marked delivered without it", first.source(), e);
-                    }
-                    record(group, result, hostName);
-                } finally {
-                    journalLock.readLock().unlock();
-                }
-                return DestinationQueues.Outcome.OK;
-            } catch (SmtpClient.ReplyException e) {
-                last = e;
-                if (e.reply.permanent()) {
-                    var hostName = MxResolver.describe(host.host());
-                    group.forEach(en -> fail(en, hostName, e.reply.toString()));
-                    return DestinationQueues.Outcome.OK;
-                }
-            } catch (IOException e) {
-                last = e; // try the next MX host
+    /** Tries the hosts in turn from {@code next}: the first that takes the transaction (or refuses it for good) settles it. */
+    private CompletableFuture<DestinationQueues.Outcome> send(List<QueueEntry> group, List<String> rcpts, String mailFrom, byte[] message,
+                                                           List<Target> hosts, int next, IOException last) {
+        if (next == hosts.size()) {
+            var why = last == null ? "no host could be reached" : last.getMessage();
+            group.forEach(en -> retry(en, MxResolver.describe(hosts.get(hosts.size() - 1).host()), "451 4.4.1 " + why));
+            return CompletableFuture.completedFuture(DestinationQueues.Outcome.CONNECTION_FAILED);
+        }
+        var host = hosts.get(next);
+        return client.send(host, mailFrom, rcpts, message).handleAsync((result, failure) -> {
+            if (failure == null) {
+                settle(group, result, MxResolver.describe(host.host()) + (result.tls() ? " (TLS)" : ""));
+                return CompletableFuture.completedFuture(DestinationQueues.Outcome.OK);
+            }
+            var e = SmtpClient.unwrap(failure);
+            if (e instanceof SmtpClient.ReplyException r && r.reply.permanent()) {
+                var hostName = MxResolver.describe(host.host());
+                group.forEach(en -> fail(en, hostName, r.reply.toString()));
+                return CompletableFuture.completedFuture(DestinationQueues.Outcome.OK);
+            }
+            return send(group, rcpts, mailFrom, message, hosts, next + 1, e); // the next MX host
+        }, workers).thenCompose(f -> f).exceptionally(e -> unexpected(group, e));
+    }
+
+    /** The journal first (on disk before the index says "delivered"), then each recipient's outcome. */
+    private void settle(List<QueueEntry> group, SmtpClient.Result result, String hostName) {
+        var accepted = new ArrayList<Long>();
+        for (int i = 0; i < group.size(); i++) {
+            if (result.perRecipient().get(i).positive()) {
+                accepted.add(group.get(i).id());
             }
         }
-        var why = last == null ? "no host could be reached" : last.getMessage();
-        group.forEach(en -> retry(en, MxResolver.describe(hosts.get(hosts.size() - 1).host()), "451 4.4.1 " + why));
-        return DestinationQueues.Outcome.CONNECTION_FAILED;
+        journalLock.readLock().lock(); // no checkpoint between the journal write and the index update
+        try {
+            try {
+                journal.append(accepted);
+            } catch (IOException e) {
+                log.error("cannot write the delivery journal; {} is marked delivered without it", group.get(0).source(), e);
+            }
+            record(group, result, hostName);
+        } finally {
+            journalLock.readLock().unlock();
+        }
     }
 
     /** Each recipient's reply: delivered, failed for good, or waiting for the next try. */
@@ -501,23 +554,37 @@ public final class OutboundDeliverer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         ticker.shutdownNow();
+        // A short grace for transactions about to end; then the connections slow remotes hold are cut
+        // (their recipients stay "sending" and are tried again after the restart). The workers stay up
+        // meanwhile: a transaction the remote has just accepted is still recorded.
+        awaitIdle(Duration.ofSeconds(2));
+        client.abortAll();
+        awaitIdle(Duration.ofSeconds(10));
         workers.shutdown();
         try {
-            // A short grace for transactions about to end; then the connections slow remotes hold are cut
-            // (their recipients stay "sending" and are tried again after the restart).
-            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-                client.abortAll();
-                workers.awaitTermination(10, TimeUnit.SECONDS);
-            }
+            workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.closeIdle();
+        client.close();
         try {
             journal.close();
         } catch (IOException e) {
             log.warn("closing the delivery journal failed", e);
+        }
+    }
+
+    private void awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -1,36 +1,54 @@
 package dev.herald.server.outbound;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.herald.server.outbound.SmtpSession.Raw;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Outbound SMTP transactions to remote hosts: EHLO, opportunistic STARTTLS to an MX (like other
- * MTAs, the certificate is not checked — an MX has no name a client could pin), or to a smarthost
- * required STARTTLS or implicit TLS, with its certificate checked unless the route says otherwise,
- * and AUTH PLAIN over TLS; MAIL, one RCPT per recipient, DATA with the given bytes dot-stuffed.
- * Reports the reply to each recipient. Sessions are kept open for a few seconds and reused for the
- * next transaction to the same target.
+ * Outbound SMTP on Netty: hundreds of concurrent sessions on a few event-loop threads, none of them
+ * blocked by a slow remote. A session: EHLO (HELO when EHLO is refused as unknown), opportunistic
+ * STARTTLS to an MX (like other MTAs the certificate is not checked — an MX has no name a client
+ * could pin), or to a smarthost required STARTTLS or implicit TLS with its certificate checked
+ * unless the route says otherwise, and AUTH PLAIN over TLS; then transactions
+ * ({@link SmtpTransaction}: PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE). Each reply is timed
+ * per RFC 5321 §4.5.3.2, capped by outbound.command_timeout. Sessions stay open for a few seconds
+ * after a transaction and carry the next one to the same target; idle ones end with QUIT.
  */
-public final class SmtpClient {
+public final class SmtpClient implements AutoCloseable {
     public record Reply(int code, String text) {
         public boolean positive() {
             return code >= 200 && code < 400;
@@ -50,310 +68,6 @@ public final class SmtpClient {
     public record Result(List<Reply> perRecipient, boolean tls) {
     }
 
-    private static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
-    private static final int MAX_IDLE_PER_HOST = 8;
-
-    private final String helo;
-    private final Duration connectTimeout;
-    private final Duration commandTimeout;
-
-    public SmtpClient(String helo, Duration connectTimeout, Duration commandTimeout) {
-        this.helo = helo;
-        this.connectTimeout = connectTimeout;
-        this.commandTimeout = commandTimeout;
-    }
-
-    /** An open session to one host, kept between transactions (RFC 5321 3.3 allows many per connection). */
-    private static final class Session {
-        final Socket socket;
-        final InputStream in;
-        final OutputStream out;
-        final boolean tls;
-        final boolean eightBit;
-        long idleSinceNanos;
-
-        Session(Socket socket, InputStream in, OutputStream out, boolean tls, boolean eightBit) {
-            this.socket = socket;
-            this.in = in;
-            this.out = out;
-            this.tls = tls;
-            this.eightBit = eightBit;
-        }
-
-        void close() {
-            quit(out);
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-    }
-
-    /**
-     * Idle sessions by host. A new TCP connection, greeting and EHLO per message was most of the
-     * time of a delivery to a fast MX; like Postfix's connection cache, a session is reused after an
-     * RSET for a short while, then closed.
-     */
-    private final ConcurrentHashMap<Target, ConcurrentLinkedDeque<Session>> idle = new ConcurrentHashMap<>();
-    /** Every TCP connection open now (in a transaction or idle), so that a shutdown can cut the ones a slow remote holds. */
-    private final java.util.Set<Socket> live = ConcurrentHashMap.newKeySet();
-    private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
-
-    /** An MX, directly, from the system's choice of local address. */
-    public Result send(InetSocketAddress host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
-        return send(Target.direct(host, java.util.Optional.empty()), mailFrom, recipients, message);
-    }
-
-    /** @throws IOException when the connection fails or drops: every recipient is then to be retried */
-    public Result send(Target host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
-        sweep();
-        var session = reusable(host);
-        if (session == null) {
-            session = open(host);
-        }
-        boolean clean = false;
-        try {
-            var result = transaction(session, mailFrom, recipients, message);
-            clean = true;
-            return result;
-        } finally {
-            if (clean) {
-                release(host, session);
-            } else {
-                session.close();
-                live.removeIf(Socket::isClosed);
-            }
-        }
-    }
-
-    private Session open(Target target) throws IOException {
-        var host = target.host();
-        var plain = new Socket();
-        live.add(plain);
-        try {
-            if (target.source().isPresent()) {
-                plain.bind(new InetSocketAddress(target.source().get(), 0));
-            }
-            plain.connect(host, (int) connectTimeout.toMillis());
-            plain.setSoTimeout((int) commandTimeout.toMillis());
-            Socket socket = plain;
-            boolean tls = false;
-            if (target.tls() == Target.Tls.IMPLICIT) {
-                socket = handshake(plain, target);
-                tls = true;
-            }
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            var out = socket.getOutputStream();
-            expect(read(in), "greeting");
-            write(out, "EHLO " + helo);
-            var ehlo = read(in);
-            expect(ehlo, "EHLO");
-            boolean offersTls = ehlo.text().toUpperCase(Locale.ROOT).contains("STARTTLS");
-            boolean wantsTls = target.tls() == Target.Tls.STARTTLS || target.tls() == Target.Tls.OPPORTUNISTIC && offersTls;
-            if (!tls && wantsTls) {
-                if (!offersTls) {
-                    throw new IOException(host.getHostString() + " does not offer STARTTLS, which this route requires");
-                }
-                write(out, "STARTTLS");
-                var ready = read(in);
-                if (ready.code() == 220) {
-                    socket = handshake(plain, target);
-                    tls = true;
-                    in = new BufferedInputStream(socket.getInputStream());
-                    out = socket.getOutputStream();
-                    write(out, "EHLO " + helo);
-                    ehlo = read(in);
-                    expect(ehlo, "EHLO after STARTTLS");
-                } else if (target.tls() == Target.Tls.STARTTLS) {
-                    throw new IOException(host.getHostString() + " refused STARTTLS: " + ready);
-                }
-            }
-            if (target.auth().isPresent()) {
-                authenticate(in, out, ehlo, target, tls);
-            }
-            return new Session(socket, in, out, tls, ehlo.text().toUpperCase(Locale.ROOT).contains("8BITMIME"));
-        } catch (IOException | RuntimeException e) {
-            plain.close();
-            live.remove(plain);
-            throw e;
-        }
-    }
-
-    private SSLSocket handshake(Socket plain, Target target) throws IOException {
-        var host = target.host();
-        var context = target.verifyCertificate() ? verifying() : opportunistic();
-        var ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host.getHostString(), host.getPort(), true);
-        if (target.verifyCertificate()) {
-            var params = ssl.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the relay host
-            ssl.setSSLParameters(params);
-        }
-        try {
-            ssl.startHandshake();
-        } catch (IOException e) {
-            throw new IOException("TLS with " + host.getHostString() + " failed: " + e.getMessage(), e);
-        }
-        return ssl;
-    }
-
-    /**
-     * AUTH PLAIN to a smarthost, only over TLS. A refusal is an IOException, so the mail waits and
-     * is retried (as Postfix defers on a SASL failure): wrong relay credentials are an admin's
-     * mistake to fix, not a reason to bounce every message.
-     */
-    private static void authenticate(InputStream in, OutputStream out, Reply ehlo, Target target, boolean tls) throws IOException {
-        var host = target.host().getHostString();
-        if (!tls) {
-            throw new IOException("not sending the credentials for " + host + " without TLS");
-        }
-        if (!ehlo.text().toUpperCase(Locale.ROOT).matches("(?s).*\\bAUTH\\b.*")) {
-            throw new IOException(host + " does not offer AUTH, which this route is configured for");
-        }
-        var c = target.auth().get();
-        var token = java.util.Base64.getEncoder().encodeToString(("\0" + c.user() + "\0" + c.password()).getBytes(StandardCharsets.UTF_8));
-        write(out, "AUTH PLAIN " + token);
-        var reply = read(in);
-        if (reply.code() != 235) {
-            throw new IOException("authentication to " + host + " as " + c.user() + " failed: " + reply);
-        }
-    }
-
-    /** An idle session to the host that still answers RSET, or null. */
-    private Session reusable(Target host) {
-        var sessions = idle.get(host);
-        if (sessions == null) {
-            return null;
-        }
-        for (Session s; (s = sessions.pollFirst()) != null; ) {
-            if (System.nanoTime() - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
-                s.close();
-                continue;
-            }
-            try {
-                write(s.out, "RSET");
-                if (read(s.in).code() == 250) {
-                    return s;
-                }
-            } catch (IOException e) {
-                // the remote closed it while idle: open a new one
-            }
-            s.close();
-        }
-        return null;
-    }
-
-    private void release(Target host, Session session) {
-        var sessions = idle.computeIfAbsent(host, h -> new ConcurrentLinkedDeque<>());
-        if (sessions.size() >= MAX_IDLE_PER_HOST) {
-            session.close();
-            return;
-        }
-        session.idleSinceNanos = System.nanoTime();
-        sessions.addFirst(session);
-    }
-
-    /** Closes sessions idle past the limit, at most once a second, so no host keeps one forever. */
-    private void sweep() {
-        long now = System.nanoTime();
-        long last = lastSweepNanos.get();
-        if (now - last < 1_000_000_000L || !lastSweepNanos.compareAndSet(last, now)) {
-            return;
-        }
-        live.removeIf(Socket::isClosed);
-        for (var sessions : idle.values()) {
-            sessions.removeIf(s -> {
-                if (now - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
-                    s.close();
-                    return true;
-                }
-                return false;
-            });
-        }
-    }
-
-    /** Closes every idle session (QUIT), at shutdown. */
-    public void closeIdle() {
-        for (var sessions : idle.values()) {
-            for (Session s; (s = sessions.pollFirst()) != null; ) {
-                s.close();
-            }
-        }
-        live.removeIf(Socket::isClosed);
-    }
-
-    /**
-     * At shutdown, after the idle ones: cuts the connections still in a transaction (a tarpit or a
-     * remote that never answers would otherwise hold a sender thread until its command timeout). Their
-     * recipients are tried again after the restart; none was recorded delivered.
-     */
-    public void abortAll() {
-        for (var socket : live) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-        live.clear();
-    }
-
-    private Result transaction(Session session, String mailFrom, List<String> recipients, byte[] message) throws IOException {
-        var in = session.in;
-        var out = session.out;
-        boolean tls = session.tls;
-        write(out, "MAIL FROM:<" + mailFrom + ">" + (session.eightBit ? " BODY=8BITMIME" : ""));
-        var mail = read(in);
-        var replies = new ArrayList<Reply>();
-        if (!mail.positive()) {
-            recipients.forEach(r -> replies.add(mail));
-            return new Result(replies, tls);
-        }
-        boolean any = false;
-        for (var r : recipients) {
-            write(out, "RCPT TO:<" + r + ">");
-            var reply = read(in);
-            replies.add(reply);
-            any |= reply.positive();
-        }
-        if (!any) {
-            return new Result(replies, tls);
-        }
-        write(out, "DATA");
-        var data = read(in);
-        if (data.code() != 354) {
-            for (int i = 0; i < replies.size(); i++) {
-                if (replies.get(i).positive()) {
-                    replies.set(i, data);
-                }
-            }
-            return new Result(replies, tls);
-        }
-        out.write(dotStuffed(message));
-        out.flush();
-        var end = read(in);
-        for (int i = 0; i < replies.size(); i++) {
-            if (replies.get(i).positive()) {
-                replies.set(i, end);
-            }
-        }
-        return new Result(replies, tls);
-    }
-
-    private static void quit(OutputStream out) {
-        try {
-            write(out, "QUIT");
-        } catch (IOException e) {
-            // the transaction's outcome is known; a lost QUIT changes nothing
-        }
-    }
-
-    private static void expect(Reply r, String what) throws IOException {
-        if (!r.positive()) {
-            throw new ReplyException(r, what);
-        }
-    }
-
     /** A refusal before any recipient was tried (greeting, EHLO): applies to all of them. */
     public static final class ReplyException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -365,47 +79,341 @@ public final class SmtpClient {
         }
     }
 
-    private static void write(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
+    /** Idle sessions kept per target; above outbound.max_per_destination's default so a busy destination keeps all of its own. */
+    private static final int MAX_IDLE_PER_HOST = 32;
+    /** RFC 5321 §4.5.3.1.5 allows 512 octets per reply line; a little room for servers that exceed it, none for abuse. */
+    private static final int MAX_REPLY_LINE = 4096;
+    private static final AttributeKey<SmtpSession> SESSION = AttributeKey.valueOf("herald.smtp.session");
+
+    private final String helo;
+    private final CommandTimeouts timeouts;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    /** Every connection open now (in a transaction or idle), so that a shutdown can cut the ones a slow remote holds. */
+    private final ChannelGroup live = new DefaultChannelGroup("outbound", GlobalEventExecutor.INSTANCE);
+    /**
+     * Idle sessions by target. A new TCP connection, greeting and EHLO per message was most of the
+     * time of a delivery to a fast MX; like Postfix's connection cache, a session is reused for a
+     * short while, then closed with QUIT.
+     */
+    private final ConcurrentHashMap<Target, ConcurrentLinkedDeque<SmtpSession>> idle = new ConcurrentHashMap<>();
+
+    public SmtpClient(String helo, Duration connectTimeout, Duration commandTimeout) {
+        this(helo, connectTimeout, commandTimeout, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** A whole (possibly multi-line) reply; its text is the lines' texts joined with spaces. */
-    private static Reply read(InputStream in) throws IOException {
-        var text = new StringBuilder();
-        while (true) {
-            var line = line(in);
-            if (line.length() < 3) {
-                throw new IOException("malformed reply: " + line);
+    public SmtpClient(String helo, Duration connectTimeout, Duration commandTimeout, int ioThreads) {
+        this.helo = helo;
+        this.timeouts = CommandTimeouts.rfc5321(commandTimeout);
+        this.group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("outbound-io", true));
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true);
+        group.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** An MX, directly, from the system's choice of local address; waits for the outcome (tests and tools). */
+    public Result send(InetSocketAddress host, String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        try {
+            return send(Target.direct(host, Optional.empty()), mailFrom, recipients, message).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** The IOException a failed send carries (an unexpected error wrapped in one). */
+    public static IOException unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e instanceof IOException io ? io : new IOException(String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * One transaction to {@code target}; the future fails with an IOException when the connection
+     * fails, drops or times out (every recipient is then to be retried) or with a
+     * {@link ReplyException} when the remote refused the session. Completes on an I/O thread: a
+     * caller that blocks hands the result to its own executor.
+     */
+    public CompletableFuture<Result> send(Target target, String mailFrom, List<String> recipients, byte[] message) {
+        var reused = reusable(target);
+        if (reused == null) {
+            return open(target).thenCompose(s -> transaction(s, mailFrom, recipients, message));
+        }
+        int before = reused.transactions;
+        return transaction(reused, mailFrom, recipients, message).handle((result, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(result);
             }
-            int code;
+            // The remote closed the idle session just as it was reused: nothing was sent, a new connection is tried once.
+            if (reused.transactions == before && !(unwrap(e) instanceof ReplyException) && !reused.usable()) {
+                return open(target).thenCompose(s -> transaction(s, mailFrom, recipients, message));
+            }
+            return CompletableFuture.<Result>failedFuture(e);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Result> transaction(SmtpSession s, String mailFrom, List<String> recipients, byte[] message) {
+        return CompletableFuture.supplyAsync(() -> SmtpTransaction.run(s, timeouts, mailFrom, recipients, message), s.channel.eventLoop())
+                .thenCompose(f -> f)
+                .whenComplete((r, e) -> {
+                    if (e == null) {
+                        release(s);
+                    } else {
+                        s.channel.close();
+                    }
+                });
+    }
+
+    private CompletableFuture<SmtpSession> open(Target target) {
+        var opened = new CompletableFuture<SmtpSession>();
+        var b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) throws IOException {
+                var s = new SmtpSession(ch, target);
+                ch.attr(SESSION).set(s);
+                if (target.tls() == Target.Tls.IMPLICIT) {
+                    ch.pipeline().addLast("tls", tls(target, ch));
+                    s.tls = true;
+                }
+                ch.pipeline().addLast("lines", new LineBasedFrameDecoder(MAX_REPLY_LINE, true, true));
+                ch.pipeline().addLast("replies", s.handler());
+            }
+        });
+        ChannelFuture connect = target.source().isPresent()
+                ? b.connect(target.host(), new InetSocketAddress(target.source().get(), 0)) : b.connect(target.host());
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                var why = f.cause() == null ? "cancelled" : f.cause().getMessage();
+                opened.completeExceptionally(new IOException("cannot connect to " + target.host().getHostString() + ":"
+                        + target.host().getPort() + ": " + why, f.cause()));
+                return;
+            }
+            var s = connect.channel().attr(SESSION).get();
+            live.add(s.channel);
+            s.expect("the greeting", timeouts.greeting())
+                    .thenApply(greeting -> require(greeting, "greeting"))
+                    .thenCompose(g -> ehlo(s))
+                    .thenCompose(ehlo -> startTls(s, ehlo))
+                    .thenCompose(ehlo -> target.auth().isPresent() ? authenticate(s, ehlo) : CompletableFuture.completedFuture(ehlo))
+                    .whenComplete((ehlo, e) -> {
+                        if (e == null) {
+                            opened.complete(s);
+                        } else {
+                            s.channel.close();
+                            opened.completeExceptionally(unwrap(e));
+                        }
+                    });
+        });
+        return opened;
+    }
+
+    private static Raw require(Raw reply, String what) {
+        if (!reply.positive()) {
+            throw new CompletionException(new ReplyException(reply.reply(), what));
+        }
+        return reply;
+    }
+
+    /** EHLO, or HELO for a server that does not know EHLO (RFC 5321 §3.2): then no extensions. */
+    private CompletableFuture<Raw> ehlo(SmtpSession s) {
+        return s.command("EHLO " + helo, "EHLO", timeouts.command()).thenCompose(r -> {
+            if (r.positive()) {
+                s.extensions(r);
+                return CompletableFuture.completedFuture(r);
+            }
+            if (r.code() == 500 || r.code() == 502) {
+                return s.command("HELO " + helo, "HELO", timeouts.command()).thenApply(h -> require(h, "HELO"));
+            }
+            throw new CompletionException(new ReplyException(r.reply(), "EHLO"));
+        });
+    }
+
+    private CompletableFuture<Raw> startTls(SmtpSession s, Raw ehlo) {
+        var target = s.target;
+        boolean offers = s.offers("STARTTLS");
+        boolean wants = target.tls() == Target.Tls.STARTTLS || target.tls() == Target.Tls.OPPORTUNISTIC && offers;
+        if (s.tls || !wants) {
+            return CompletableFuture.completedFuture(ehlo);
+        }
+        if (!offers) {
+            return CompletableFuture.failedFuture(new IOException(s.host() + " does not offer STARTTLS, which this route requires"));
+        }
+        return s.command("STARTTLS", "STARTTLS", timeouts.command()).thenCompose(ready -> {
+            if (ready.code() != 220) {
+                if (target.tls() == Target.Tls.STARTTLS) {
+                    throw new CompletionException(new IOException(s.host() + " refused STARTTLS: " + ready.reply()));
+                }
+                return CompletableFuture.completedFuture(ehlo); // opportunistic: on in plain text
+            }
+            var upgraded = new CompletableFuture<Raw>();
+            // After this read is decoded: a reply line sent along with the 220 (plaintext injected ahead of
+            // TLS, CVE-2011-0411's twin on the client side) is then unexpected and fails the session.
+            s.channel.eventLoop().execute(() -> {
+                if (!s.usable()) {
+                    upgraded.completeExceptionally(new IOException(s.host() + " closed the connection at STARTTLS"));
+                    return;
+                }
+                SslHandler handler;
+                try {
+                    // A fresh decoder: a partial line left in the old one reaches the reply handler and fails the session.
+                    s.channel.pipeline().replace("lines", "lines", new LineBasedFrameDecoder(MAX_REPLY_LINE, true, true));
+                    handler = tls(target, s.channel);
+                } catch (IOException | RuntimeException e) {
+                    upgraded.completeExceptionally(e);
+                    return;
+                }
+                if (!s.usable()) {
+                    upgraded.completeExceptionally(new IOException(s.host() + " sent data after its STARTTLS reply"));
+                    return;
+                }
+                s.channel.pipeline().addFirst("tls", handler);
+                handler.handshakeFuture().addListener(h -> {
+                    if (!h.isSuccess()) {
+                        upgraded.completeExceptionally(new IOException("TLS with " + s.host() + " failed: " + h.cause().getMessage(), h.cause()));
+                        return;
+                    }
+                    s.tls = true;
+                    ehlo(s).whenComplete((again, e) -> {
+                        if (e == null) {
+                            upgraded.complete(again);
+                        } else {
+                            upgraded.completeExceptionally(e);
+                        }
+                    });
+                });
+            });
+            return upgraded;
+        });
+    }
+
+    /**
+     * AUTH PLAIN to a smarthost, only over TLS. A refusal is an IOException, so the mail waits and
+     * is retried (as Postfix defers on a SASL failure): wrong relay credentials are an admin's
+     * mistake to fix, not a reason to bounce every message.
+     */
+    private CompletableFuture<Raw> authenticate(SmtpSession s, Raw ehlo) {
+        if (!s.tls) {
+            return CompletableFuture.failedFuture(new IOException("not sending the credentials for " + s.host() + " without TLS"));
+        }
+        if (!s.offers("AUTH")) {
+            return CompletableFuture.failedFuture(new IOException(s.host() + " does not offer AUTH, which this route is configured for"));
+        }
+        var c = s.target.auth().get();
+        var token = Base64.getEncoder().encodeToString(("\0" + c.user() + "\0" + c.password()).getBytes(StandardCharsets.UTF_8));
+        return s.command("AUTH PLAIN " + token, "AUTH", timeouts.command()).thenApply(r -> {
+            if (r.code() != 235) {
+                throw new CompletionException(new IOException("authentication to " + s.host() + " as " + c.user() + " failed: " + r.reply()));
+            }
+            return ehlo;
+        });
+    }
+
+    private SslHandler tls(Target target, io.netty.channel.Channel ch) throws IOException {
+        var host = target.host();
+        var context = target.verifyCertificate() ? verifying() : opportunistic();
+        SSLEngine engine = context.createSSLEngine(host.getHostString(), host.getPort());
+        engine.setUseClientMode(true);
+        if (target.verifyCertificate()) {
+            var params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the relay host
+            engine.setSSLParameters(params);
+        }
+        var handler = new SslHandler(engine);
+        handler.setHandshakeTimeout(timeouts.command().toMillis(), TimeUnit.MILLISECONDS);
+        return handler;
+    }
+
+    /** An idle session to the target that is still open, or null. */
+    private SmtpSession reusable(Target target) {
+        var sessions = idle.get(target);
+        if (sessions == null) {
+            return null;
+        }
+        for (SmtpSession s; (s = sessions.pollFirst()) != null; ) {
+            if (s.usable() && System.nanoTime() - s.idleSinceNanos < IDLE_LIMIT.toNanos()) {
+                return s;
+            }
+            var gone = s;
+            gone.channel.eventLoop().execute(gone::quit);
+        }
+        return null;
+    }
+
+    private void release(SmtpSession s) {
+        if (!s.usable()) {
+            s.channel.close();
+            return;
+        }
+        var sessions = idle.computeIfAbsent(s.target, h -> new ConcurrentLinkedDeque<>());
+        if (sessions.size() >= MAX_IDLE_PER_HOST) {
+            s.channel.eventLoop().execute(s::quit);
+            return;
+        }
+        s.idleSinceNanos = System.nanoTime();
+        sessions.addFirst(s);
+    }
+
+    /** Ends sessions idle past the limit with QUIT, once a second, so no host keeps one forever. */
+    private void sweep() {
+        long now = System.nanoTime();
+        idle.forEach((target, sessions) -> {
+            sessions.removeIf(s -> {
+                if (!s.usable() || now - s.idleSinceNanos > IDLE_LIMIT.toNanos()) {
+                    s.channel.eventLoop().execute(s::quit);
+                    return true;
+                }
+                return false;
+            });
+            if (sessions.isEmpty()) {
+                idle.remove(target, sessions);
+            }
+        });
+    }
+
+    /** Connections open now, idle or in a transaction. */
+    public int openConnections() {
+        return live.size();
+    }
+
+    /** Ends every idle session with QUIT, at shutdown. */
+    public void closeIdle() {
+        for (var sessions : idle.values()) {
+            for (SmtpSession s; (s = sessions.pollFirst()) != null; ) {
+                var gone = s;
+                gone.channel.eventLoop().execute(gone::quit);
+            }
+        }
+    }
+
+    /**
+     * At shutdown, after the idle ones: cuts the connections still in a transaction (a tarpit or a
+     * remote that never answers would otherwise hold its slot until the command timeout). Their
+     * recipients are tried again after the restart; none was recorded delivered.
+     */
+    public void abortAll() {
+        live.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** QUIT to the idle sessions, then the I/O threads stop (within a few seconds). */
+    @Override
+    public void close() {
+        closeIdle();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (!live.isEmpty() && System.nanoTime() < deadline) { // the QUITs' replies, briefly
             try {
-                code = Integer.parseInt(line.substring(0, 3));
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed reply: " + line);
-            }
-            if (text.length() > 0) {
-                text.append(' ');
-            }
-            text.append(line.length() > 4 ? line.substring(4) : "");
-            if (line.length() == 3 || line.charAt(3) != '-') {
-                return new Reply(code, text.toString());
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        var buf = new ByteArrayOutputStream(128);
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("connection closed by the remote");
-            }
-            if (c != '\r') {
-                buf.write(c);
-            }
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        abortAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /**
@@ -478,7 +486,7 @@ public final class SmtpClient {
     private static SSLContext verifying() throws IOException {
         try {
             return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IOException("TLS unavailable: " + e.getMessage(), e);
         }
     }

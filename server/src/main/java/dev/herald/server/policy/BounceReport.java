@@ -35,6 +35,17 @@ public record BounceReport(Kind kind, Optional<String> status, Optional<String> 
     private static final Pattern BASIC = Pattern.compile("\\b([245]\\d\\d)\\b");
     private static final Pattern QMAIL = Pattern.compile("\\(#([245])\\.(\\d{1,3})\\.(\\d{1,3})\\)");
 
+    /** The recipients a report's per-recipient blocks name (Final- or Original-Recipient), in lower case. */
+    public static java.util.Set<String> recipients(byte[] message) {
+        var text = new String(message, StandardCharsets.ISO_8859_1);
+        var found = new java.util.LinkedHashSet<String>();
+        var r = RECIPIENT.matcher(text);
+        while (r.find()) {
+            found.add(r.group(1).toLowerCase(Locale.ROOT));
+        }
+        return found;
+    }
+
     /** A report read without knowing which recipient it is about. */
     public static BounceReport parse(byte[] message) {
         return parse(message, "");

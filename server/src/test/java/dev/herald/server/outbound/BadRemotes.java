@@ -85,6 +85,10 @@ final class BadRemotes implements AutoCloseable {
         }
     }
 
+    int port() {
+        return server.getLocalPort();
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;

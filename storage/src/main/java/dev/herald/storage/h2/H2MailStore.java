@@ -290,16 +290,37 @@ public final class H2MailStore implements MailStore {
     @Override
     public boolean enqueue(QueueEntry e) {
         try {
-            jdbc.insert("INSERT INTO queue_entries(tenant_id, mailbox_id, source, blob_segment, blob_offset, size, sender, recipient, "
-                            + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at, stream, run) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    e.tenantId(), e.mailboxId(), e.source(), e.blob().segment(), e.blob().offset(), e.blob().length(), e.sender(),
-                    e.recipient(), e.dsnNotify(), e.dsnOrcpt(), e.dsnRet(), e.dsnEnvid(), e.state(), e.dueAt(), e.attempts(),
-                    e.createdAt(), e.stream(), e.run().orElse(null));
+            insertEntry(jdbc, e);
             return true;
         } catch (DuplicateException dup) {
             return false;
         }
+    }
+
+    @Override
+    public List<Boolean> enqueueAll(List<QueueEntry> entries) {
+        return jdbc.transaction(tx -> {
+            var added = new ArrayList<Boolean>(entries.size());
+            for (var e : entries) {
+                // Checked first: a duplicate key inside the transaction would abort the whole of it.
+                boolean known = tx.queryOne("SELECT id FROM queue_entries WHERE source = ? AND recipient = ?", rs -> rs.getLong(1),
+                        e.source(), e.recipient()).isPresent();
+                if (!known) {
+                    insertEntry(tx, e);
+                }
+                added.add(!known);
+            }
+            return added;
+        });
+    }
+
+    private static void insertEntry(Jdbc jdbc, QueueEntry e) {
+        jdbc.insert("INSERT INTO queue_entries(tenant_id, mailbox_id, source, blob_segment, blob_offset, size, sender, recipient, "
+                        + "dsn_notify, dsn_orcpt, dsn_ret, dsn_envid, state, due_at, attempts, created_at, stream, run) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.tenantId(), e.mailboxId(), e.source(), e.blob().segment(), e.blob().offset(), e.blob().length(), e.sender(),
+                e.recipient(), e.dsnNotify(), e.dsnOrcpt(), e.dsnRet(), e.dsnEnvid(), e.state(), e.dueAt(), e.attempts(),
+                e.createdAt(), e.stream(), e.run().orElse(null));
     }
 
     @Override

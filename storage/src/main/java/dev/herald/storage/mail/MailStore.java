@@ -100,6 +100,13 @@ public interface MailStore {
     /** Adds a remote recipient to its tenant's queue. @return false when already queued (a replay) */
     boolean enqueue(QueueEntry entry);
 
+    /**
+     * Adds the remote recipients of one message at once (one commit), so the scheduler sees all of
+     * them together and can carry them in one transaction per destination.
+     * @return per entry, in order: false when it was already queued (a replay)
+     */
+    List<Boolean> enqueueAll(List<QueueEntry> entries);
+
     List<QueueEntry> queue(long tenantId);
 
     /** Entries created since {@code since} (not purged): what was sent, to refill the send budgets on start. */
