@@ -8,7 +8,8 @@
 #   Postfix: defer_transports=smtp while smtp-source submits, then defer_transports= , reload, postqueue -f.
 #   usage: bench/outbound-drain.sh [MESSAGES] [SESSIONS] [SIZE] [ROUNDS]   defaults: 10000 20 4096 2 (MESSAGES ≤ 10000)
 # Loopback only; root (Postfix's defer_transports is set and cleared). Run ../shared/bench/setup_anchors.sh and setup_postfix_dkim.sh first for the
-# signing anchor. HERALD_SERVE_OPTS: JVM options for the server (e.g. a JFR recording).
+# signing anchor. HERALD_SERVE_OPTS: JVM options for the server (e.g. a JFR recording); HERALD_ONLY=1
+# skips Postfix (for profiling).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 anchors="$here/../shared/bench"
@@ -46,11 +47,12 @@ herald_round() {
   hcli policy set hold.for_approval=true >/dev/null
   "$here/herald" bench smtp --port "$sub" --user load@bench.test --password "$pass" --to "rcpt@sink.test" \
      --sessions "$sessions" --messages "$n" --size "$size" --json >/dev/null
-  hcli policy set hold.for_approval=false >/dev/null
-  # Every message is in the queue (accepted = fsync'ed; the queue rows follow within moments).
+  # Every message is in the queue, held (accepted = fsync'ed; local delivery files them into the queue
+  # a moment later, and must still find the hold on when it does).
   local deadline=$(( $(date +%s) + 120 ))
   until [ "$(curl -fs -H "Authorization: Bearer $(cat "$work/data/admin.key")" "http://127.0.0.1:$http/v1/queue?tenant=bench&state=held&limit=10000" \
       | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))' 2>/dev/null || echo 0)" -ge "$n" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.2; done
+  hcli policy set hold.for_approval=false >/dev/null
   start_sink
   local t0 t1
   t0=$(date +%s.%N)
@@ -82,5 +84,5 @@ echo "warm-up (not counted)"; n_real=$n; n=2000; expected=$n; herald_round >/dev
 for r in $(seq 1 "$rounds"); do
   echo "== round $r"
   herald_round
-  postfix_round
+  [ -n "${HERALD_ONLY:-}" ] || postfix_round # HERALD_ONLY=1: a profiling run, no figure to record
 done

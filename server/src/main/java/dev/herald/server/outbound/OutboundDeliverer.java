@@ -80,6 +80,8 @@ public final class OutboundDeliverer implements AutoCloseable {
     private final int maxInFlight;
     private final AtomicBoolean pollRequested = new AtomicBoolean();
     private volatile boolean closing;
+    /** When the last scheduling round began (System.nanoTime). */
+    private volatile long lastRoundNanos;
     /** Deliveries hold it shared from the journal write to the index update; a journal checkpoint holds it exclusively. */
     private final ReadWriteLock journalLock = new ReentrantReadWriteLock();
     private final SmtpClient client;
@@ -154,10 +156,19 @@ public final class OutboundDeliverer implements AutoCloseable {
     static final Duration DESTINATION_BACKOFF_MAX = Duration.ofMinutes(10);
     /** Due entries looked at per tenant and round, as a multiple of its room: past a full lane to what else is due. */
     private static final int LOOK_AHEAD = 4;
+    /** Rows read in plain due order per tenant and round, before looking past full destinations. */
+    private static final int FIRST_PAGE = 256;
+    /**
+     * Rounds triggered by finished transactions are at least this far apart: at thousands of
+     * transactions a second, a round per transaction was the scheduler's whole CPU (profile in
+     * docs/BENCHMARKS.md); a round claims for every free slot at once, so this costs no throughput.
+     */
+    private static final long ROUND_SPACING_NANOS = 10_000_000L;
 
     /** Claims what fits in flight, as long as due entries fill what was asked for; then the next tick or finished transaction. */
     private void poll() {
         pollRequested.set(false);
+        lastRoundNanos = System.nanoTime();
         try {
             while (!Thread.currentThread().isInterrupted() && inFlight.get() < maxInFlight && dispatch()) {
                 // a tenant filled its room: there may be more due
@@ -178,7 +189,8 @@ public final class OutboundDeliverer implements AutoCloseable {
         // A slot of some destination is free: what waits for it may be claimed now (requests coalesce).
         if (pollRequested.compareAndSet(false, true)) {
             try {
-                ticker.execute(this::poll);
+                long wait = lastRoundNanos + ROUND_SPACING_NANOS - System.nanoTime();
+                ticker.schedule(this::poll, Math.max(0, wait), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                 pollRequested.set(false);
             }
@@ -231,51 +243,68 @@ public final class OutboundDeliverer implements AutoCloseable {
             var pending = new java.util.HashMap<String, Integer>();
             var blocked = new java.util.HashSet<String>(); // a lane found full stays full this round: order within it is kept
             var joinable = new java.util.HashMap<String, Integer>(); // transactions of this round with room for recipients
-            for (var e : stores.mail().peekDue(tenant, now, room * LOOK_AHEAD)) {
-                if (picked.size() == room) {
+            // A first page in plain due order; if it found lanes full and more may be due, a second look
+            // past those destinations' recipient domains (filtered in the database: a backlog of
+            // thousands to one full destination is not read row by row on every round).
+            var first = stores.mail().peekDue(tenant, now, Math.min(room * LOOK_AHEAD, FIRST_PAGE));
+            var skip = new java.util.HashSet<String>();
+            var seen = new java.util.HashSet<Long>();
+            var candidates = new ArrayList<>(first);
+            for (int page = 0; page < 2; page++) {
+                for (var e : candidates) {
+                    if (picked.size() == room) {
+                        break;
+                    }
+                    if (!seen.add(e.id())) {
+                        continue;
+                    }
+                    String destination;
+                    try {
+                        destination = routes.destinationKey(e, domainOf(e.recipient()), relays);
+                    } catch (RuntimeException ex) {
+                        log.error("cannot find the destination of queue entry {}", e.id(), ex);
+                        continue;
+                    }
+                    var lane = lane(e);
+                    var key = destination + "\0" + lane;
+                    // Another recipient of a message already going to this destination rides in the same transaction: no new slot.
+                    var transaction = transactionKey(e, key);
+                    boolean joins = transaction != null && joinable.getOrDefault(transaction, 0) > 0;
+                    int already = pending.getOrDefault(key, 0);
+                    if (!joins) {
+                        var refusal = blocked.contains(key) ? Optional.of(new DestinationQueues.Refusal(false, now))
+                                : ready.refusal(destination, lane, already + 1);
+                        if (refusal.isPresent()) {
+                            blocked.add(key);
+                            skip.add(e.stream() + "/" + domainOf(e.recipient()));
+                            if (refusal.get().backingOff()) {
+                                // Backing off for a while: set aside until then rather than looked at on every round.
+                                stores.mail().settle(e.id(), QueueEntry.WAITING, refusal.get().until(),
+                                        "waiting: " + destination + " is backing off after repeated connection failures");
+                                more = true;
+                            }
+                            continue; // its lane is full: it keeps its place for the next round
+                        }
+                    }
+                    // Policy first (in order): what it defers, holds or refuses is settled here and takes no lane room.
+                    more = true;
+                    if (admit(e)) {
+                        if (joins) {
+                            joinable.merge(transaction, -1, Integer::sum);
+                        } else {
+                            pending.put(key, already + 1);
+                            if (transaction != null) {
+                                joinable.put(transaction, MAX_RECIPIENTS_PER_TRANSACTION - 1);
+                            }
+                        }
+                        destinationOf.put(e.id(), destination);
+                        picked.add(e);
+                    }
+                }
+                if (page > 0 || picked.size() == room || first.size() < Math.min(room * LOOK_AHEAD, FIRST_PAGE) || skip.isEmpty()) {
                     break;
                 }
-                String destination;
-                try {
-                    destination = routes.destinationKey(e, domainOf(e.recipient()), relays);
-                } catch (RuntimeException ex) {
-                    log.error("cannot find the destination of queue entry {}", e.id(), ex);
-                    continue;
-                }
-                var lane = lane(e);
-                var key = destination + "\0" + lane;
-                // Another recipient of a message already going to this destination rides in the same transaction: no new slot.
-                var transaction = transactionKey(e, key);
-                boolean joins = transaction != null && joinable.getOrDefault(transaction, 0) > 0;
-                int already = pending.getOrDefault(key, 0);
-                if (!joins) {
-                    var refusal = blocked.contains(key) ? Optional.of(new DestinationQueues.Refusal(false, now))
-                            : ready.refusal(destination, lane, already + 1);
-                    if (refusal.isPresent()) {
-                        blocked.add(key);
-                        if (refusal.get().backingOff()) {
-                            // Backing off for a while: set aside until then rather than looked at on every round.
-                            stores.mail().settle(e.id(), QueueEntry.WAITING, refusal.get().until(),
-                                    "waiting: " + destination + " is backing off after repeated connection failures");
-                            more = true;
-                        }
-                        continue; // its lane is full: it keeps its place for the next round
-                    }
-                }
-                // Policy first (in order): what it defers, holds or refuses is settled here and takes no lane room.
-                more = true;
-                if (admit(e)) {
-                    if (joins) {
-                        joinable.merge(transaction, -1, Integer::sum);
-                    } else {
-                        pending.put(key, already + 1);
-                        if (transaction != null) {
-                            joinable.put(transaction, MAX_RECIPIENTS_PER_TRANSACTION - 1);
-                        }
-                    }
-                    destinationOf.put(e.id(), destination);
-                    picked.add(e);
-                }
+                candidates = new ArrayList<>(stores.mail().peekDue(tenant, now, room * LOOK_AHEAD, skip));
             }
             // One transaction per message and destination (up to 100 recipients), in claim order.
             var transactions = new LinkedHashMap<String, List<QueueEntry>>();

@@ -352,14 +352,30 @@ public final class H2MailStore implements MailStore {
 
     @Override
     public List<QueueEntry> peekDue(long tenantId, Instant now, int limit) {
+        return peekDue(tenantId, now, limit, Set.of());
+    }
+
+    @Override
+    public List<QueueEntry> peekDue(long tenantId, Instant now, int limit, Set<String> skip) {
         // One index-ordered range per stream (queue_tenant_due), transactional first: a sort over the
         // whole backlog, and FOR UPDATE locking every row it read, made each claim cost O(backlog).
         var due = new ArrayList<QueueEntry>();
         for (var stream : List.of(QueueEntry.TRANSACTIONAL, QueueEntry.BULK)) {
-            if (due.size() < limit) {
-                due.addAll(jdbc.query("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? "
-                        + "AND due_at <= ? ORDER BY due_at, id LIMIT ?", H2MailStore::queueEntry, tenantId, stream, now, limit - due.size()));
+            if (due.size() >= limit) {
+                break;
             }
+            var domains = skip.stream().filter(k -> k.startsWith(stream + "/")).map(k -> k.substring(stream.length() + 1)).toList();
+            var args = new ArrayList<Object>(List.of(tenantId, stream, now));
+            var sql = new StringBuilder("SELECT * FROM queue_entries WHERE tenant_id = ? AND state = 'waiting' AND stream = ? AND due_at <= ?");
+            if (!domains.isEmpty()) {
+                // Filtered inside the engine: the rows of a full destination are never mapped into objects.
+                sql.append(" AND LOWER(SUBSTRING(recipient, LOCATE('@', recipient) + 1)) NOT IN (")
+                        .append(String.join(", ", java.util.Collections.nCopies(domains.size(), "?"))).append(')');
+                args.addAll(domains);
+            }
+            sql.append(" ORDER BY due_at, id LIMIT ?");
+            args.add(limit - due.size());
+            due.addAll(jdbc.query(sql.toString(), H2MailStore::queueEntry, args.toArray()));
         }
         return due;
     }

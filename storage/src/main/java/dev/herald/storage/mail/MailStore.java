@@ -158,6 +158,13 @@ public interface MailStore {
     /** The entries {@link #claimDue(long, Instant, int)} would claim, without claiming them (the scheduler picks). */
     List<QueueEntry> peekDue(long tenantId, java.time.Instant now, int limit);
 
+    /**
+     * As {@link #peekDue(long, java.time.Instant, int)}, without the entries whose stream and
+     * recipient domain (lower case) are in {@code skip} as "stream/domain": the scheduler looks past
+     * destinations it already found full without reading their backlog row by row.
+     */
+    List<QueueEntry> peekDue(long tenantId, java.time.Instant now, int limit, java.util.Set<String> skip);
+
     /** Claims the given entries (waiting → sending); returns those that were still waiting. */
     List<QueueEntry> claim(List<QueueEntry> entries);
 
