@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,12 +89,12 @@ class OutboundCrashIT {
             var again = start(settings, "run-2.log");
             long restarted = System.nanoTime();
             try {
-                var deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                while (seqs(mx).size() < MESSAGES && System.nanoTime() < deadline) {
-                    Thread.sleep(1_000);
+                try {
+                    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> seqs(mx).size() == MESSAGES);
+                } catch (ConditionTimeoutException stalled) {
+                    // Say where it stalled: what the queue holds besides delivered, and what the server logged.
+                    assertThat(seqs(mx).size()).as(() -> stall(again.http, key, again.log)).isEqualTo(MESSAGES);
                 }
-                // If it stalls, say where: what the queue holds besides delivered, and what the server logged.
-                assertThat(seqs(mx).size()).as(() -> stall(again.http, key, again.log)).isEqualTo(MESSAGES);
                 var counts = seqs(mx);
                 for (int i = 0; i < MESSAGES; i++) {
                     assertThat(counts.getOrDefault(i, 0)).as("message " + i + " delivered at least once").isPositive();

@@ -1,5 +1,7 @@
 package dev.herald.server.delivery;
 
+import dev.herald.server.policy.BounceReport;
+import dev.herald.server.policy.ComplaintReport;
 import dev.herald.storage.Stores;
 import dev.herald.storage.mail.Folder;
 import dev.herald.storage.mail.NewMessage;
@@ -208,6 +210,8 @@ public final class DeliveryProcessor implements AutoCloseable {
                          List<Optional<String>> holds) {
         var added = stores.mail().enqueueAll(remote);
         var at = env.receivedAt();
+        // Held ones get their reason as the last reply; their ids are read once for all of them.
+        var stored = holds.stream().anyMatch(Optional::isPresent) ? stores.mail().queueEntriesOf(env.id()) : List.<QueueEntry>of();
         for (int i = 0; i < remote.size(); i++) {
             if (!added.get(i)) {
                 continue; // already queued: a replay
@@ -217,7 +221,7 @@ public final class DeliveryProcessor implements AutoCloseable {
             policy.events().mailbox(EventType.QUEUED, sender, Optional.of(env.id()), headers.fields().messageId(),
                     Optional.of(queued.recipient()), queued.stream() + " stream" + queued.run().map(r -> ", run " + r).orElse(""));
             if (hold.isPresent()) {
-                stores.mail().queueEntriesOf(env.id()).stream().filter(q -> q.recipient().equals(queued.recipient()))
+                stored.stream().filter(q -> q.recipient().equals(queued.recipient()))
                         .forEach(q -> stores.mail().settle(q.id(), QueueEntry.HELD, at, "held: " + hold.get()));
                 policy.events().mailbox(EventType.HELD, sender, Optional.of(env.id()), headers.fields().messageId(),
                         Optional.of(queued.recipient()), hold.get());
@@ -233,7 +237,7 @@ public final class DeliveryProcessor implements AutoCloseable {
     private void bounce(QueueEntry named, SpoolEntry entry, ParsedHeaders headers, byte[] body) {
         // The return path names the first recipient of its transaction; the report's Final- or
         // Original-Recipient fields say which of that transaction's recipients it is about.
-        var reported = dev.herald.server.policy.BounceReport.recipients(body);
+        var reported = BounceReport.recipients(body);
         var domain = named.recipient().substring(named.recipient().lastIndexOf('@')).toLowerCase(Locale.ROOT);
         var about = stores.mail().queueEntriesOf(named.source()).stream()
                 .filter(q -> q.tenantId() == named.tenantId() && q.sender().equals(named.sender())
@@ -247,7 +251,7 @@ public final class DeliveryProcessor implements AutoCloseable {
     }
 
     private void bounced(QueueEntry about, SpoolEntry entry, byte[] body) {
-        var report = dev.herald.server.policy.BounceReport.parse(body, about.recipient());
+        var report = BounceReport.parse(body, about.recipient());
         var why = dev.herald.server.policy.Breakers.BOUNCED_LATER + report.status().orElse("no status") + report.diagnostic().map(d -> " " + d).orElse("");
         switch (report.kind()) {
             case HARD -> {
@@ -273,7 +277,7 @@ public final class DeliveryProcessor implements AutoCloseable {
     }
 
     /** The entry of the same transaction the complaint's recipient names, when it names one; else the one the return path names. */
-    private QueueEntry recipientOf(QueueEntry named, dev.herald.server.policy.ComplaintReport report) {
+    private QueueEntry recipientOf(QueueEntry named, ComplaintReport report) {
         if (report.originalRecipient().isEmpty() || report.originalRecipient().get().equalsIgnoreCase(named.recipient())) {
             return named;
         }
@@ -288,7 +292,7 @@ public final class DeliveryProcessor implements AutoCloseable {
      * its tenant and counts against the sender's complaint rates (circuit breakers).
      */
     private void complaint(SpoolEntry entry, byte[] body) {
-        var report = dev.herald.server.policy.ComplaintReport.parse(body, verp);
+        var report = ComplaintReport.parse(body, verp);
         var about = report.entryId().flatMap(id -> stores.mail().queueEntry(id)).map(e -> recipientOf(e, report))
                 .or(() -> byMessageId(report));
         if (about.isEmpty()) {
@@ -318,7 +322,7 @@ public final class DeliveryProcessor implements AutoCloseable {
      * A report whose Return-Path was redacted: the original's Message-ID names the message, the
      * complaining recipient (or the message having one remote recipient) names the entry.
      */
-    private Optional<QueueEntry> byMessageId(dev.herald.server.policy.ComplaintReport report) {
+    private Optional<QueueEntry> byMessageId(ComplaintReport report) {
         if (report.originalMessageId().isEmpty()) {
             return Optional.empty();
         }

@@ -403,15 +403,7 @@ public final class SmtpClient implements AutoCloseable {
     @Override
     public void close() {
         closeIdle();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (!live.isEmpty() && System.nanoTime() < deadline) { // the QUITs' replies, briefly
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        live.newCloseFuture().awaitUninterruptibly(1, TimeUnit.SECONDS); // the QUITs' replies, briefly
         abortAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

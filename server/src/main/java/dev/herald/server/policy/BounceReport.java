@@ -2,8 +2,10 @@ package dev.herald.server.policy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,9 +38,9 @@ public record BounceReport(Kind kind, Optional<String> status, Optional<String> 
     private static final Pattern QMAIL = Pattern.compile("\\(#([245])\\.(\\d{1,3})\\.(\\d{1,3})\\)");
 
     /** The recipients a report's per-recipient blocks name (Final- or Original-Recipient), in lower case. */
-    public static java.util.Set<String> recipients(byte[] message) {
+    public static Set<String> recipients(byte[] message) {
         var text = new String(message, StandardCharsets.ISO_8859_1);
-        var found = new java.util.LinkedHashSet<String>();
+        var found = new LinkedHashSet<String>();
         var r = RECIPIENT.matcher(text);
         while (r.find()) {
             found.add(r.group(1).toLowerCase(Locale.ROOT));

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -370,7 +371,7 @@ public final class H2MailStore implements MailStore {
             if (!domains.isEmpty()) {
                 // Filtered inside the engine: the rows of a full destination are never mapped into objects.
                 sql.append(" AND LOWER(SUBSTRING(recipient, LOCATE('@', recipient) + 1)) NOT IN (")
-                        .append(String.join(", ", java.util.Collections.nCopies(domains.size(), "?"))).append(')');
+                        .append(String.join(", ", Collections.nCopies(domains.size(), "?"))).append(')');
                 args.addAll(domains);
             }
             sql.append(" ORDER BY due_at, id LIMIT ?");
